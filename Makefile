@@ -1,0 +1,41 @@
+# Grants: `make run` serves the app with its worker and scheduler; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test setup db demo lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: setup
+	$(BIN)/grants db upgrade
+
+demo: db
+	$(BIN)/grants seed-demo
+
+run: demo
+	@echo ""
+	@echo "Grants is starting on http://127.0.0.1:5000 (web, Celery worker and beat)."
+	@echo "Emails are written to instance/mail/ and shown to officers under /dev/mail/."
+	@echo ""
+	$(BIN)/honcho start -f Procfile
+
+test: setup
+	$(BIN)/ruff check grants config workers tests
+	$(BIN)/lint-imports
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check grants config workers tests bench
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

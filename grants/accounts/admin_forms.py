@@ -1,0 +1,26 @@
+"""Forms for administrators: roles and institutions."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from grants.accounts.reference import countries
+from grants.accounts.roles import GRANTABLE_ROLES
+
+
+class RoleChangeForm(FlaskForm):
+    role = HiddenField(validators=[AnyOf([role.value for role in GRANTABLE_ROLES])])
+    action = HiddenField(validators=[AnyOf(["grant", "revoke"])])
+
+
+class InstitutionForm(FlaskForm):
+    name = StringField("Name", [DataRequired("Enter the institution's name."), Length(max=200)])
+    country = SelectField("Country", validate_choice=False)
+    email_domain = StringField(
+        "Email domain",
+        [Optional(), Length(max=253)],
+        description="Optional, e.g. ed.ac.uk. New accounts with this domain are linked automatically.",
+    )
+
+    def fill_choices(self) -> None:
+        self.country.choices = [("", "Choose a country"), *list(countries().items())]

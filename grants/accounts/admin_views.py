@@ -1,0 +1,90 @@
+"""Administrators: accounts, their roles, and institutions."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from grants.accounts.admin_forms import InstitutionForm, RoleChangeForm
+from grants.accounts.models import User
+from grants.accounts.roles import GRANTABLE_ROLES, Role
+from grants.accounts.services.institutions import create_institution, list_institutions
+from grants.accounts.services.roles import grant_role, revoke_role, search_users
+from grants.errors import DomainError
+from grants.extensions import db
+from grants.security.policy import ADMIN, Loads, declare
+from grants.security.predicates import can_change_role
+from grants.web import attach_error, flash_success, render_form
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+LOAD_USER = Loads("user_id", lambda user_id: db.session.get(User, user_id), "target")
+
+
+@bp.get("/users")
+@declare(ADMIN)
+def users():
+    query = request.args.get("q", "")[:200]
+    role_name = request.args.get("role", "")
+    role = Role(role_name) if role_name in Role.__members__.values() else None
+    page = request.args.get("page", 1, type=int) or 1
+    found = search_users(query, role, page=max(page, 1), per_page=current_app.config["USERS_PER_PAGE"])
+    return render_template("admin/users.html", page=found, query=query, role=role, roles=list(Role))
+
+
+@bp.get("/users/<int:user_id>")
+@declare(ADMIN, load=LOAD_USER)
+def user_detail(target: User):
+    return _render_user(target)
+
+
+@bp.post("/users/<int:user_id>/roles")
+@declare(ADMIN, load=LOAD_USER)
+def change_role(target: User):
+    form = RoleChangeForm()
+    if not form.validate_on_submit():
+        form.form_errors.append("Choose a role and whether to grant or revoke it.")
+        return _render_user(target, form, 400)
+    role = Role(form.role.data)
+    try:
+        if form.action.data == "grant":
+            grant_role(_actor(), target, role)
+        else:
+            revoke_role(_actor(), target, role)
+    except DomainError as error:
+        return _render_user(target, form, attach_error(form, error))
+    verb = "now" if form.action.data == "grant" else "no longer"
+    flash_success(f"{target.full_name} is {verb} a {role.label.lower()}.")
+    return redirect(url_for(".user_detail", user_id=target.id))
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _render_user(target: User, form: RoleChangeForm | None = None, status: int = 200):
+    actor = _actor()
+    changeable = {role: can_change_role(actor, target, role) for role in GRANTABLE_ROLES}
+    return render_template(
+        "admin/user_detail.html",
+        target=target,
+        roles=GRANTABLE_ROLES,
+        changeable=changeable,
+        form=form or RoleChangeForm(),
+    ), status
+
+
+@bp.route("/institutions", methods=["GET", "POST"])
+@declare(ADMIN)
+def institutions():
+    form = InstitutionForm()
+    form.fill_choices()
+    if form.validate_on_submit():
+        try:
+            created = create_institution(
+                _actor(), name=form.name.data, country=form.country.data,
+                email_domain=form.email_domain.data,
+            )
+        except DomainError as error:
+            status = attach_error(form, error)
+            return render_form("admin/institutions.html", form, status, institutions=list_institutions())
+        flash_success(f"{created.name} has been added.")
+        return redirect(url_for(".institutions"))
+    return render_form("admin/institutions.html", form, institutions=list_institutions())

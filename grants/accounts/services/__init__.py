@@ -1,0 +1,1 @@
+"""Account rules: registration, sign-in sessions, passwords, profiles, roles, invitations."""

@@ -1,0 +1,30 @@
+"""Writing audit events. Every state-changing service calls ``record``."""
+
+from typing import Any
+
+from grants.audit.models import AuditEvent
+from grants.extensions import db
+
+
+def record(
+    actor: Any | None,
+    action: str,
+    subject: Any,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event for ``actor`` doing ``action`` to ``subject`` (any mapped object)."""
+    db.session.flush()  # the subject needs its id
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        subject_type=type(subject).__name__,
+        subject_id=getattr(subject, "id", None),
+        changes=changes or {},
+    )
+    db.session.add(event)
+    return event
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose values differ, as ``{field: [old, new]}``."""
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}

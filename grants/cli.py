@@ -1,0 +1,31 @@
+"""The ``grants`` console command: Flask's CLI (run, db, shell) plus Grants' own commands."""
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from grants import create_app
+from grants.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from grants.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Seed even if the database already has accounts.")
+@with_appcontext
+def seed_demo_command(force: bool) -> None:
+    """Fill an empty database with the China-UK demo: institutions, people and roles."""
+    created = seed_demo(force=force)
+    if created is None:
+        click.echo("Demo data already present; nothing added (use --force to add anyway).")
+    else:
+        db.session.commit()
+        click.echo(f"Seeded {created} demo accounts into {current_app.config['SQLALCHEMY_DATABASE_URI']}.")
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for role, email in DEMO_LOGINS:
+        click.echo(f"  {role:<18} {email}")
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=lambda: create_app(), help="Grants: grant programme management.")
+    cli.add_command(seed_demo_command)
+    cli()

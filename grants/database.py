@@ -1,0 +1,53 @@
+"""Engine tuning and the commit-per-request rule.
+
+Services only ``flush()``. A request that answers below 400 is committed once, after the view;
+anything else is rolled back, so a refused action changes nothing.
+"""
+
+from flask import Flask, Response
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from grants.extensions import db
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Give SQLite real transactions (and so SAVEPOINTs), foreign keys and a write timeout.
+
+    pysqlite's own transaction handling defers BEGIN and breaks savepoints; SQLAlchemy's
+    documented recipe takes it over.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def init_database(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    @app.after_request
+    def _commit_successful_request(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _roll_back_on_error(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()

@@ -1,0 +1,1 @@
+"""Demo data for ``grants seed-demo`` (and the local ``make run``)."""

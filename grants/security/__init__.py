@@ -1,0 +1,1 @@
+"""Who may do what: route policies, object-level predicates, passwords, signed tokens, headers."""

@@ -1,0 +1,47 @@
+"""View helpers shared by every blueprint: turning domain errors into form errors, safe redirects."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, render_template, request
+from flask_wtf import FlaskForm
+
+from grants.errors import DomainError
+
+INVALID_FORM_STATUS = 422
+
+
+def attach_error(form: FlaskForm, error: DomainError) -> int:
+    """Show ``error`` on its field when the form has one, else in the summary; return its status."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+    return error.status
+
+
+def render_form(template: str, form: FlaskForm, status: int | None = None, **context):
+    """Render a form page: 422 when it has errors, so the request wrapper rolls back."""
+    if status is None:
+        status = INVALID_FORM_STATUS if (form.errors or form.form_errors) else 200
+    return render_template(template, form=form, **context), status
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths, so ``?next=`` cannot send people elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def flash_success(message: str) -> None:
+    flash(message, "success")
+
+
+def client_address() -> str | None:
+    return request.remote_addr
