@@ -8,6 +8,7 @@ from grants.accounts.reference import LANGUAGES, countries, time_zones
 from grants.security.passwords import MAX_PASSWORD_LENGTH
 
 EMAIL = [DataRequired("Enter your email address."), Length(max=254)]
+PASSWORD_LENGTH = Length(max=MAX_PASSWORD_LENGTH, message=f"Use at most {MAX_PASSWORD_LENGTH} characters.")
 NEW_PASSWORD_HELP = "At least 8 characters. A few unrelated words make a strong password."  # noqa: S105
 
 
@@ -16,7 +17,7 @@ class RegisterForm(FlaskForm):
     email = EmailField("Email address", EMAIL)
     password = PasswordField(
         "Password",
-        [DataRequired("Choose a password."), Length(max=MAX_PASSWORD_LENGTH)],
+        [DataRequired("Choose a password."), PASSWORD_LENGTH],
         description=NEW_PASSWORD_HELP,
     )
     confirm = PasswordField(
@@ -37,7 +38,7 @@ class EmailOnlyForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
-        [DataRequired("Choose a password."), Length(max=MAX_PASSWORD_LENGTH)],
+        [DataRequired("Choose a password."), PASSWORD_LENGTH],
         description=NEW_PASSWORD_HELP,
     )
     confirm = PasswordField(
@@ -50,7 +51,7 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", [DataRequired("Enter your current password.")])
     new_password = PasswordField(
         "New password",
-        [DataRequired("Choose a password."), Length(max=MAX_PASSWORD_LENGTH)],
+        [DataRequired("Choose a password."), PASSWORD_LENGTH],
         description=NEW_PASSWORD_HELP + " Your other signed-in devices will be signed out.",
     )
     confirm = PasswordField(
