@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from grants.accounts.reference import countries
 from grants.accounts.roles import GRANTABLE_ROLES
+from grants.choices import country_options
 
 
 class RoleChangeForm(FlaskForm):
@@ -23,4 +23,4 @@ class InstitutionForm(FlaskForm):
     )
 
     def fill_choices(self) -> None:
-        self.country.choices = [("", "Choose a country"), *list(countries().items())]
+        self.country.choices = country_options()

@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from grants.accounts.reference import LANGUAGES, countries, time_zones
+from grants.accounts.reference import LANGUAGES, time_zones
+from grants.choices import country_options, options
 from grants.security.passwords import MAX_PASSWORD_LENGTH
 
 EMAIL = [DataRequired("Enter your email address."), Length(max=254)]
@@ -72,14 +73,14 @@ class ProfileForm(FlaskForm):
     time_zone = SelectField(
         "Time zone", validate_choice=False, description="Deadlines are also shown in this zone."
     )
-    language = SelectField("Language", choices=list(LANGUAGES.items()), validate_choice=False)
+    language = SelectField("Language", choices=options(LANGUAGES.items()), validate_choice=False)
 
     def fill_choices(self, institutions) -> None:
-        self.institution_id.choices = [(0, "Not listed / none")] + [
-            (inst.id, inst.name) for inst in institutions
-        ]
-        self.country.choices = [("", "Choose a country"), *list(countries().items())]
-        self.time_zone.choices = [(zone, zone.replace("_", " ")) for zone in time_zones()]
+        self.institution_id.choices = options(
+            [(0, "Not listed / none")] + [(inst.id, inst.name) for inst in institutions]
+        )
+        self.country.choices = country_options()
+        self.time_zone.choices = options((zone, zone.replace("_", " ")) for zone in time_zones())
 
 
 class InviteForm(FlaskForm):

@@ -2,8 +2,7 @@
 scripts or styles), no framing, nosniff, a referrer policy, and HSTS in production."""
 
 from flask import Flask
-
-from grants.extensions import talisman
+from flask_talisman import Talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -20,7 +19,9 @@ CONTENT_SECURITY_POLICY = {
 
 
 def init_security_headers(app: Flask) -> None:
-    talisman.init_app(
+    """One Talisman per app: it keeps its options on the instance, so a shared one would let
+    the last app built (say, a production app in a test) decide for every other."""
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         strict_transport_security=app.config["HSTS_ENABLED"],

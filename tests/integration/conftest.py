@@ -9,6 +9,7 @@ import re
 
 import flask_migrate
 import pytest
+from flask import g
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import create_engine, text
@@ -78,7 +79,11 @@ class BoundSession(FlaskSQLAlchemySession):
 class CommittingClient(FlaskClient):
     """A test client that fails any request leaving uncommitted changes in the session."""
 
+
     def open(self, *args, **kwargs):
+        # The test's app context outlives requests; each request must start with a fresh ``g``
+        # (Flask-Login and Flask-WTF cache the user and the CSRF token there).
+        vars(g).clear()
         response = super().open(*args, **kwargs)
         session = db.session
         pending = list(session.new) + list(session.dirty) + list(session.deleted)
@@ -86,7 +91,9 @@ class CommittingClient(FlaskClient):
         return response
 
 
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client: FlaskClient, page: str = "/password/forgot") -> str:
