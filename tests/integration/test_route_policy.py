@@ -78,10 +78,7 @@ def test_each_role_gets_what_the_table_says(app, client, factory, sign_in, role)
     results = {}
     for endpoint, (method, url, expected) in ACCESS.items():
         url = url.format(user=target.id)
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, data={"csrf_token": token})
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
         results[endpoint] = (outcome(response), expected[role])
         response.close()
         if endpoint == "accounts.sign_out" and outcome(response) == "ok":

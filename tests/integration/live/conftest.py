@@ -1,0 +1,26 @@
+"""Live tests commit for real into their own databases and talk to real services, so the
+per-test transaction of the integration tier is switched off here."""
+
+import pytest
+
+from grants.extensions import limiter
+from tests.conftest import build_app
+
+
+@pytest.fixture(autouse=True)
+def db_session():
+    yield None
+
+
+@pytest.fixture
+def own_app(monkeypatch, tmp_path_factory):
+    """Build an app from environment settings; re-point the shared limiter at memory afterwards."""
+    from grants import create_app
+
+    def build(config_name: str, env: dict[str, str]):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        return create_app(config_name)
+
+    yield build
+    limiter.init_app(build_app(tmp_path_factory.mktemp("limiter"), SQLALCHEMY_DATABASE_URI="sqlite://"))

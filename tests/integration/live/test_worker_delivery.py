@@ -1,0 +1,129 @@
+"""Account emails travel the real path: outbox row, broker, a Celery worker process, the mailer.
+
+Two set-ups: the embedded default (SQLite, kombu's SQLAlchemy transport, files under
+``instance/mail/``) and production (PostgreSQL, Redis, SMTP to a server this test runs).
+These tests commit for real, so they use their own databases, not the per-test transaction.
+"""
+
+import re
+import socket
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, make_url, select, text
+
+from grants.accounts.models import User
+from grants.accounts.services.registration import register_user
+from grants.extensions import db
+from grants.notifications.models import OutboxMessage
+from tests.integration.conftest import CSRF_PATTERN
+from tests.integration.live.worker import celery_worker, environment, grants_command, wait_for
+from tests.services import require_postgres, require_redis
+
+LINK = re.compile(r"https?://\S+/verify/\S+")
+
+
+def read_mail(folder: Path, recipient: str):
+    for path in sorted(folder.glob("*.eml")):
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        if message["To"] == recipient:
+            return message
+    return None
+
+
+def test_embedded_default_delivers_the_verification_email_through_a_worker(tmp_path, own_app):
+    env = environment(GRANTS_CONFIG="default", GRANTS_INSTANCE_PATH=str(tmp_path))
+    grants_command(env, "db", "upgrade")
+    web = own_app("default", {"GRANTS_INSTANCE_PATH": str(tmp_path)})
+    client = web.test_client()
+
+    with celery_worker(env, tmp_path / "worker.log"):
+        token = CSRF_PATTERN.search(client.get("/register").get_data(as_text=True))
+        response = client.post("/register", data={
+            "csrf_token": token.group(1) or token.group(2),
+            "full_name": "Emma Lawson", "email": "emma@example.org",
+            "password": "oat-crop-rotation-5", "confirm": "oat-crop-rotation-5",
+        })
+        assert response.status_code == 302
+        email = wait_for(lambda: read_mail(tmp_path / "mail", "emma@example.org"))
+
+    assert email["Subject"] == "Confirm your email address for Grants"
+    link = LINK.search(email.get_body(("plain",)).get_content()).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    token = CSRF_PATTERN.search(client.get(path).get_data(as_text=True))
+    assert client.post(path, data={"csrf_token": token.group(1) or token.group(2)}).status_code == 302
+    with web.app_context():
+        user = db.session.scalar(select(User).where(User.email == "emma@example.org"))
+        assert user.is_verified
+        [row] = db.session.scalars(select(OutboxMessage)).all()
+        assert row.state == "sent"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CollectingHandler:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def worker_database():
+    """A fresh PostgreSQL database beside the test one, for data that is really committed."""
+    url = make_url(require_postgres())
+    name = f"{url.database}_worker"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_production_setup_delivers_over_smtp_through_a_worker(tmp_path, own_app, worker_database):
+    redis_url = require_redis()
+    redis.Redis.from_url(redis_url).flushdb()
+    handler = CollectingHandler()
+    smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    try:
+        settings = {
+            "GRANTS_CONFIG": "production", "GRANTS_INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "s" * 48, "DATABASE_URL": worker_database, "REDIS_URL": redis_url,
+            "SMTP_URL": f"smtp://127.0.0.1:{smtp.port}", "FORCE_HTTPS": "false",
+        }
+        env = environment(**settings)
+        grants_command(env, "db", "upgrade")
+        web = own_app("production", settings)
+        with celery_worker(env, tmp_path / "worker.log"):
+            with web.app_context():
+                register_user(email="liu.yang@example.org", full_name="Liu Yang",
+                              password="millet-drought-trial-3")
+                db.session.commit()
+            wait_for(lambda: handler.messages)
+            with web.app_context():
+                wait_for(lambda: db.session.scalar(select(OutboxMessage.sent_at)) and True)
+                db.session.remove()
+    finally:
+        smtp.stop()
+
+    [email] = handler.messages
+    assert email["To"] == "liu.yang@example.org"
+    assert LINK.search(email.get_body(("plain",)).get_content())
+    with web.app_context():
+        row = db.session.scalars(select(OutboxMessage)).one()
+        assert row.state == "sent"
+        db.engine.dispose()
