@@ -30,12 +30,12 @@ run: demo
 
 test: setup
 	$(BIN)/ruff check grants config workers tests
-	$(BIN)/lint-imports
+	PYTHONPATH=. $(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check grants config workers tests bench
-	$(BIN)/lint-imports
+	PYTHONPATH=. $(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

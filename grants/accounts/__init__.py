@@ -1,0 +1,1 @@
+"""Accounts: people, institutions, roles, sign-in sessions and invitations."""
