@@ -3,7 +3,7 @@ per-test transaction of the integration tier is switched off here."""
 
 import pytest
 
-from grants.extensions import limiter
+from grants.extensions import db, limiter
 from tests.conftest import build_app
 
 
@@ -17,10 +17,18 @@ def own_app(monkeypatch, tmp_path_factory):
     """Build an app from environment settings; re-point the shared limiter at memory afterwards."""
     from grants import create_app
 
+    built = []
+
     def build(config_name: str, env: dict[str, str]):
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        return create_app(config_name)
+        built.append(create_app(config_name))
+        return built[-1]
 
     yield build
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
     limiter.init_app(build_app(tmp_path_factory.mktemp("limiter"), SQLALCHEMY_DATABASE_URI="sqlite://"))

@@ -126,4 +126,3 @@ def test_production_setup_delivers_over_smtp_through_a_worker(tmp_path, own_app,
     with web.app_context():
         row = db.session.scalars(select(OutboxMessage)).one()
         assert row.state == "sent"
-        db.engine.dispose()
