@@ -43,22 +43,20 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-def require_postgres() -> str:
-    url = postgres_url()
+def _require(url: str | None, variable: str, service: str, default_port: int) -> str:
     if not url:
-        missing("TEST_DATABASE_URL is not set (PostgreSQL tests)")
-    if not _reachable(url, 5432):
-        missing(f"PostgreSQL at {url} is not reachable")
+        missing(f"{variable} is not set ({service} tests)")
+    if not _reachable(url, default_port):
+        missing(f"{service} at {url} is not reachable")
     return url
+
+
+def require_postgres() -> str:
+    return _require(postgres_url(), "TEST_DATABASE_URL", "PostgreSQL", 5432)
 
 
 def require_redis() -> str:
-    url = redis_url()
-    if not url:
-        missing("TEST_REDIS_URL is not set (Redis tests)")
-    if not _reachable(url, 6379):
-        missing(f"Redis at {url} is not reachable")
-    return url
+    return _require(redis_url(), "TEST_REDIS_URL", "Redis", 6379)
 
 
 def require_chromium() -> str:
