@@ -197,11 +197,7 @@ def reset_password(token: str):
 @bp.route("/profile", methods=["GET", "POST"])
 @declare(SIGNED_IN)
 def profile():
-    form = ProfileForm(obj=current_user if request.method == "GET" else None)
-    form.fill_choices(list_institutions())
-    if request.method == "GET":
-        form.institution_id.data = current_user.institution_id or 0
-        form.country.data = current_user.country or ""
+    form = _profile_form(from_request=request.method == "POST")
     password_form = ChangePasswordForm(prefix="pw", formdata=None)
     if form.validate_on_submit():
         try:
@@ -240,10 +236,19 @@ def change_password():
             signed_out = f" {ended} other signed-in session(s) were signed out." if ended else ""
             flash_success("Your password has been changed." + signed_out)
             return redirect(url_for(".profile"))
-    form = ProfileForm(obj=current_user)
+    return render_form(
+        "accounts/profile.html", _profile_form(from_request=False), 422, password_form=password_form
+    )
+
+
+def _profile_form(*, from_request: bool) -> ProfileForm:
+    """The profile form, from the posted data or (when showing the page) from the account."""
+    form = ProfileForm() if from_request else ProfileForm(formdata=None, obj=current_user)
     form.fill_choices(list_institutions())
-    form.institution_id.data = current_user.institution_id or 0
-    return render_form("accounts/profile.html", form, 422, password_form=password_form)
+    if not from_request:
+        form.institution_id.data = current_user.institution_id or 0
+        form.country.data = current_user.country or ""
+    return form
 
 
 @bp.get("/invitations/<token>")
