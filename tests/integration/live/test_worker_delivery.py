@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.accounts.services.registration import register_user
@@ -22,7 +22,7 @@ from grants.extensions import db
 from grants.notifications.models import OutboxMessage
 from tests.integration.conftest import CSRF_PATTERN
 from tests.integration.live.worker import celery_worker, environment, grants_command, wait_for
-from tests.services import require_postgres, require_redis
+from tests.services import require_redis
 
 LINK = re.compile(r"https?://\S+/verify/\S+")
 
@@ -76,19 +76,6 @@ class CollectingHandler:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
         return "250 Message accepted"
-
-
-@pytest.fixture
-def worker_database():
-    """A fresh PostgreSQL database beside the test one, for data that is really committed."""
-    url = make_url(require_postgres())
-    name = f"{url.database}_worker"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.mark.postgres
