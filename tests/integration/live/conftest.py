@@ -2,7 +2,6 @@
 per-test transaction of the integration tier is switched off here."""
 
 import pytest
-
 from sqlalchemy import create_engine, make_url, text
 
 from grants.extensions import db, limiter
