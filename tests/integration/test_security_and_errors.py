@@ -123,3 +123,10 @@ def test_get_requests_change_nothing(client, factory, db_session):
     for url in ("/", "/sign-in", "/register", "/verify/abc", "/password/reset/abc", "/invitations/abc"):
         client.get(url)
     assert db_session.query(AuditEvent).count() == before
+
+
+def test_form_fields_carry_no_empty_attributes(client):
+    """Attributes the macro leaves out must be absent, not rendered as the text "None"."""
+    html = client.get("/register").get_data(as_text=True)
+    assert '="None"' not in html
+    assert "aria-invalid" not in html

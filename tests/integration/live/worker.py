@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 
 APP_ENVIRONMENT = ("GRANTS_CONFIG", "GRANTS_INSTANCE_PATH", "DATABASE_URL", "REDIS_URL", "SMTP_URL",

@@ -1,0 +1,56 @@
+"""Browser tier: the app served as ``make run`` serves it, driven by Playwright in Debian's
+chromium. Screenshots of every step go to ``test-artifacts/e2e/``."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.served import ServedGrants
+from tests.services import require_chromium
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    require_chromium()
+    grants = ServedGrants(tmp_path_factory.mktemp("served"))
+    grants.start()
+    yield grants
+    grants.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, served):
+    """A fresh browser context; fails the test on any Content Security Policy violation."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, base_url=served.origin)
+    page = context.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    yield page
+    context.close()
+    assert violations == [], violations
+
+
+@pytest.fixture
+def shot():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take
