@@ -24,7 +24,8 @@ def test_saving_the_profile_normalises_and_audits(client, factory, sign_in, db_s
     assert response.status_code == 302
     db_session.refresh(user)
     assert (user.full_name, user.country, user.orcid) == ("Wang Lei", "CN", "0000-0001-5109-3700")
-    assert (user.time_zone, user.language, user.institution_id) == ("Asia/Shanghai", "zh_Hans", institution.id)
+    assert (user.time_zone, user.language) == ("Asia/Shanghai", "zh_Hans")
+    assert user.institution_id == institution.id
     event = db_session.query(AuditEvent).filter_by(action="profile.updated", subject_id=user.id).one()
     assert event.changes["orcid"] == [None, "0000-0001-5109-3700"]
     assert event.actor_id == user.id
