@@ -33,6 +33,14 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed and "served" in item.funcargs:
+        report.sections.append(("served app logs", item.funcargs["served"].logs()))
+    return report
+
+
 @pytest.fixture
 def page(browser, served):
     """A fresh browser context; fails the test on any Content Security Policy violation."""
