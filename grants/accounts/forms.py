@@ -90,5 +90,6 @@ class InviteForm(FlaskForm):
     )
 
 
-class AcceptInvitationForm(FlaskForm):
-    """Only the CSRF token: accepting is a POST so a link preview cannot accept for you."""
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token, for one-button actions (confirm an address, accept, sign out): they
+    are POSTs, so a link preview or a crawler cannot act for the person."""

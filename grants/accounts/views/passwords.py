@@ -1,0 +1,50 @@
+"""Forgotten passwords: asking for a reset link and using it."""
+
+from flask import current_app, redirect, render_template, session, url_for
+from flask_login import current_user, logout_user
+
+from grants.accounts.forms import EmailOnlyForm, ResetPasswordForm
+from grants.accounts.services import passwords
+from grants.accounts.views.blueprint import bp
+from grants.errors import DomainError, InvalidToken
+from grants.extensions import limiter
+from grants.security.policy import PUBLIC, declare
+from grants.security.rate_limits import account_email_limit
+from grants.web import attach_error, flash_success, render_form
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@declare(PUBLIC)
+@limiter.limit(account_email_limit, methods=["POST"])
+def forgot_password():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        passwords.request_password_reset(form.email.data)
+        minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)
+        flash_success(
+            f"If an account uses {form.email.data}, we have emailed it a link to reset the "
+            f"password. The link works once, for {minutes} minutes."
+        )
+        return redirect(url_for(".sign_in"))
+    return render_form("accounts/forgot_password.html", form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@declare(PUBLIC)
+def reset_password(token: str):
+    try:
+        passwords.user_for_reset_token(token)
+    except InvalidToken as error:
+        return render_template("accounts/link_problem.html", message=error.message, reset=True), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            passwords.reset_password(token, form.password.data)
+        except DomainError as error:
+            return render_form("accounts/reset_password.html", form, attach_error(form, error))
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash_success("Your password has been changed. Sign in with your new password.")
+        return redirect(url_for(".sign_in"))
+    return render_form("accounts/reset_password.html", form)

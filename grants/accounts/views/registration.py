@@ -1,0 +1,84 @@
+"""Registering an account and confirming its email address."""
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from grants.accounts.forms import ConfirmForm, EmailOnlyForm, RegisterForm
+from grants.accounts.services import registration
+from grants.accounts.views.blueprint import bp
+from grants.errors import DomainError, InvalidToken
+from grants.extensions import limiter
+from grants.security.passwords import MIN_PASSWORD_LENGTH
+from grants.security.policy import PUBLIC, declare
+from grants.security.rate_limits import account_email_limit
+from grants.web import attach_error, flash_success, render_form
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@declare(PUBLIC)
+@limiter.limit(account_email_limit, methods=["POST"], deduct_when=lambda r: r.status_code < 400)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = registration.register_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                password=form.password.data,
+                language=browser_language(),
+            )
+        except DomainError as error:
+            return render_form("accounts/register.html", form, attach_error(form, error))
+        session["registered_email"] = user.email
+        return redirect(url_for(".registered"))
+    return render_form("accounts/register.html", form, min_length=MIN_PASSWORD_LENGTH)
+
+
+def browser_language() -> str:
+    return "zh_Hans" if request.accept_languages.best_match(["en", "zh"]) == "zh" else "en"
+
+
+@bp.get("/register/check-your-email")
+@declare(PUBLIC)
+def registered():
+    return render_template(
+        "accounts/registered.html", email=session.get("registered_email"), form=EmailOnlyForm()
+    )
+
+
+@bp.get("/verify/<token>")
+@declare(PUBLIC)
+def verify_email(token: str):
+    return render_template("accounts/verify.html", token=token, form=ConfirmForm())
+
+
+@bp.post("/verify/<token>")
+@declare(PUBLIC)
+def confirm_email(token: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        registration.verify_email(token)
+    except InvalidToken as error:
+        return render_template("accounts/link_problem.html", message=error.message, resend=True), 400
+    flash_success("Your email address is confirmed.")
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    flash("You can sign in now.", "info")
+    return redirect(url_for(".sign_in"))
+
+
+@bp.post("/verify/resend")
+@declare(PUBLIC)
+@limiter.limit(account_email_limit)
+def resend_verification():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        registration.resend_verification(form.email.data)
+        flash_success("If an unconfirmed account uses that address, we have sent it a new link.")
+        return redirect(url_for(".sign_in"))
+    flash("Enter the email address you registered with.", "error")
+    return redirect(url_for(".sign_in"))
