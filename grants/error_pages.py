@@ -49,8 +49,7 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         status = error.code or 500
-        message = MESSAGES.get(status) if status != 429 else MESSAGES[429]
-        return _render(status, message)
+        return _render(status, MESSAGES.get(status) or error.description)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
