@@ -15,7 +15,10 @@ def configure_sqlite(engine: Engine) -> None:
     """Give SQLite real transactions (and so SAVEPOINTs), foreign keys and a write timeout.
 
     pysqlite's own transaction handling defers BEGIN and breaks savepoints; SQLAlchemy's
-    documented recipe takes it over.
+    documented recipe takes it over. Transactions begin IMMEDIATE: a deferred one that has read
+    and then writes after another process (the worker) committed fails at once with "database is
+    locked", whatever the busy timeout; an immediate one waits its turn instead. This serialises
+    writers, which suits the embedded default; production runs on PostgreSQL.
     """
 
     @event.listens_for(engine, "connect")
@@ -30,7 +33,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def init_database(app: Flask) -> None:
