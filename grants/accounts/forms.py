@@ -91,5 +91,6 @@ class InviteForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """Only the CSRF token, for one-button actions (confirm an address, accept, sign out): they
-    are POSTs, so a link preview or a crawler cannot act for the person."""
+    """Only the CSRF token, for one-button actions (confirm an address, accept an invitation): they
+    are POSTs, so a link preview or a crawler cannot act for the person. CSRFProtect checks the
+    token on every POST before the view runs."""

@@ -1,12 +1,12 @@
 """Invitations into invite-only roles: sending them (officers) and accepting them."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from grants.accounts.forms import ConfirmForm, InviteForm
 from grants.accounts.roles import Role
 from grants.accounts.services import invitations
-from grants.accounts.views.blueprint import bp
+from grants.accounts.views.blueprint import bp, link_problem
 from grants.errors import DomainError, InvalidToken
 from grants.security.policy import PUBLIC, SIGNED_IN, STAFF, declare
 from grants.web import attach_error, flash_success, render_form
@@ -18,7 +18,7 @@ def invitation(token: str):
     try:
         found = invitations.find_live_invitation(token)
     except InvalidToken as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
+        return link_problem(error)
     return render_template(
         "accounts/invitation.html", invitation=found, role=Role(found.role), form=ConfirmForm()
     )
@@ -27,13 +27,10 @@ def invitation(token: str):
 @bp.post("/invitations/<token>")
 @declare(SIGNED_IN)
 def accept_invitation(token: str):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
         accepted = invitations.accept_invitation(current_user, token)
     except InvalidToken as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
+        return link_problem(error)
     flash_success(f"Welcome: you are now a {Role(accepted.role).label.lower()}.")
     return redirect(url_for("core.home"))
 

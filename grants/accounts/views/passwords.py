@@ -1,11 +1,11 @@
 """Forgotten passwords: asking for a reset link and using it."""
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import current_app, redirect, session, url_for
 from flask_login import current_user, logout_user
 
 from grants.accounts.forms import EmailOnlyForm, ResetPasswordForm
 from grants.accounts.services import passwords
-from grants.accounts.views.blueprint import bp
+from grants.accounts.views.blueprint import bp, link_problem
 from grants.errors import DomainError, InvalidToken
 from grants.extensions import limiter
 from grants.security.policy import PUBLIC, declare
@@ -35,7 +35,7 @@ def reset_password(token: str):
     try:
         passwords.user_for_reset_token(token)
     except InvalidToken as error:
-        return render_template("accounts/link_problem.html", message=error.message, reset=True), 400
+        return link_problem(error, reset=True)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:

@@ -1,11 +1,11 @@
 """Registering an account and confirming its email address."""
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from grants.accounts.forms import ConfirmForm, EmailOnlyForm, RegisterForm
 from grants.accounts.services import registration
-from grants.accounts.views.blueprint import bp
+from grants.accounts.views.blueprint import bp, link_problem
 from grants.errors import DomainError, InvalidToken
 from grants.extensions import limiter
 from grants.security.passwords import MIN_PASSWORD_LENGTH
@@ -57,13 +57,10 @@ def verify_email(token: str):
 @bp.post("/verify/<token>")
 @declare(PUBLIC)
 def confirm_email(token: str):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
         registration.verify_email(token)
     except InvalidToken as error:
-        return render_template("accounts/link_problem.html", message=error.message, resend=True), 400
+        return link_problem(error, resend=True)
     flash_success("Your email address is confirmed.")
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))

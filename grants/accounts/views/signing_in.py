@@ -1,9 +1,9 @@
 """Signing in and out."""
 
-from flask import abort, redirect, request, session, url_for
+from flask import redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from grants.accounts.forms import ConfirmForm, EmailOnlyForm, SignInForm
+from grants.accounts.forms import EmailOnlyForm, SignInForm
 from grants.accounts.services import sessions
 from grants.accounts.views.blueprint import bp
 from grants.errors import DomainError
@@ -52,9 +52,6 @@ def sign_in():
 @bp.post("/sign-out")
 @declare(SIGNED_IN)
 def sign_out():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     sessions.end_session(current_user, current_user.current_session_token)
     logout_user()
     session.clear()
