@@ -17,9 +17,11 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 def served(tmp_path_factory):
     require_chromium()
     grants = ServedGrants(tmp_path_factory.mktemp("served"))
-    grants.start()
-    yield grants
-    grants.stop()
+    try:
+        grants.start()
+        yield grants
+    finally:
+        grants.stop()
 
 
 @pytest.fixture(scope="session")
