@@ -59,6 +59,9 @@ class DefaultConfig:
     ARGON2_PARALLELISM = 1
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Each PDF attachment; the request limit above leaves room for the form around it.
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    UPLOAD_DIR: str | None = None
     HSTS_ENABLED = False
     FORCE_HTTPS = False
     DEV_MAIL_VIEWER = True

@@ -38,6 +38,8 @@ class ProductionConfig(DefaultConfig):
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
             "SMTP_URL": env.get("SMTP_URL"),
             "MAIL_DIR": env.get("MAIL_DIR"),
+            # Shared by every web server (a mounted volume); defaults to the instance folder.
+            "UPLOAD_DIR": env.get("UPLOAD_DIR"),
             "MAIL_FROM": env.get("MAIL_FROM", DefaultConfig.MAIL_FROM),
             "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "https://grants.example.org"),
             "FORCE_HTTPS": env.get("FORCE_HTTPS", "true").lower() != "false",

@@ -44,6 +44,7 @@ def _fill_instance_defaults(app: Flask) -> None:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'grants.sqlite'}",
         "CELERY_BROKER_URL": f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}",
         "MAIL_DIR": str(instance / "mail"),
+        "UPLOAD_DIR": str(instance / "uploads"),
         "CELERY_BEAT_FILE": str(instance / "celerybeat-schedule"),
     }
     for key, value in defaults.items():
@@ -81,10 +82,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from grants.accounts.admin_views import bp as admin_bp
     from grants.accounts.views import bp as accounts_bp
+    from grants.applications.views import bp as applications_bp
+    from grants.calls.views import bp as calls_bp
     from grants.core.views import bp as core_bp
     from grants.notifications.views import bp as mailbox_bp
     from grants.security.policy import init_policy
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, mailbox_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, mailbox_bp, calls_bp, applications_bp):
         app.register_blueprint(blueprint)
     init_policy(app)

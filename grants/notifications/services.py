@@ -30,6 +30,10 @@ TEMPLATES = {
     "password_changed": "Your Grants password was changed",
     "role_invitation": "You are invited to review for Grants",
     "role_granted": "You have a new role in Grants",
+    "team_invitation": "Join a proposal team on Grants",
+    "application_submitted": "Application submitted: your receipt",
+    "application_withdrawn": "An application was withdrawn",
+    "application_reopened": "Your application was reopened for a correction",
 }
 
 
@@ -89,9 +93,7 @@ def deliver_message(message_id: int) -> bool:
     A failed attempt is recorded on the row (and the row stays pending for the sweep) rather than
     raised, so the error survives the transaction; after ``MAX_ATTEMPTS`` the row is failed.
     """
-    message = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
-    )
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update())
     if message is None or message.state != OutboxState.PENDING:
         return False
     message.attempts += 1

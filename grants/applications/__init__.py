@@ -1,0 +1,1 @@
+"""Applications: proposals, their teams, budgets, attachments, answers and submission."""

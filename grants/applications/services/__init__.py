@@ -1,0 +1,1 @@
+"""Services for applications: drafting, team, budget, attachments, checklist, submission."""

@@ -1,0 +1,73 @@
+"""Answers to a call's own questions, kept against the question-set version they were given for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from grants.accounts.models import User
+from grants.applications.models import Answer, Application
+from grants.applications.services.common import claim_content_edit, require_editable
+from grants.audit.services import record
+from grants.calls.models import Question
+from grants.calls.questions import QuestionKind, clean_answer
+from grants.calls.services.question_sets import current_question_set
+from grants.extensions import db
+
+
+def questions_for(application: Application) -> list[Question]:
+    return list(application.question_set.questions) if application.question_set else []
+
+
+def answers_by_key(application: Application) -> dict[str, Any]:
+    return {answer.question.key: answer.value for answer in application.answers}
+
+
+def save_answers(
+    actor: User, application: Application, raw: dict[str, Any], *, expected_version: int | None, now: datetime
+) -> Application:
+    """Save answers given as ``{question key: raw value}``; keys not given are left alone.
+
+    Every answer is checked first, so one over its word limit saves none of them."""
+    require_editable(actor, application, now)
+    move_to_current_questions(application)
+    questions = {question.key: question for question in questions_for(application)}
+    cleaned = {
+        key: clean_answer(questions[key], value)
+        for key, value in raw.items()
+        if key in questions and questions[key].kind != QuestionKind.FILE
+    }
+    claim_content_edit(actor, application, expected_version, now)
+    stored = {answer.question.key: answer for answer in application.answers}
+    changed = []
+    for key, value in cleaned.items():
+        answer = stored.get(key)
+        if answer is None and value is not None:
+            application.answers.append(Answer(question=questions[key], value=value))
+        elif answer is not None and answer.value != value:
+            answer.value = value
+        else:
+            continue
+        changed.append(key)
+    if changed:
+        record(actor, "application.answers_saved", application, {"questions": changed})
+    return application
+
+
+def move_to_current_questions(application: Application) -> None:
+    """Bring a draft onto the call's newest question set, carrying answers by question key.
+
+    Only drafts move: a submitted application keeps the version it was submitted against. An
+    answer whose question changed kind is dropped rather than reinterpreted."""
+    current = current_question_set(application.call)
+    if current is None or application.question_set_id == current.id or not application.is_editable:
+        return
+    by_key = {question.key: question for question in current.questions}
+    for answer in list(application.answers):
+        target = by_key.get(answer.question.key)
+        if target is None or target.kind != answer.question.kind:
+            application.answers.remove(answer)
+        else:
+            answer.question = target
+    application.question_set = current
+    db.session.flush()

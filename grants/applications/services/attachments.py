@@ -1,0 +1,151 @@
+"""PDF attachments: checked by their content, size and name before anything is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+
+import filetype
+from flask import current_app
+
+from grants.accounts.models import User
+from grants.applications.models import Application, Attachment, AttachmentKind
+from grants.applications.services.common import require_editable
+from grants.applications.storage import store_bytes
+from grants.audit.services import record
+from grants.calls.questions import QuestionKind
+from grants.errors import NotFound, ValidationError
+
+MAX_PER_KIND = {AttachmentKind.CASE_FOR_SUPPORT: 1, AttachmentKind.LETTER_OF_SUPPORT: 10}
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def upload_attachment(
+    actor: User,
+    application: Application,
+    *,
+    kind: str,
+    filename: str | None,
+    content: bytes,
+    team_member_id: int | None = None,
+    question_key: str | None = None,
+    now: datetime,
+) -> Attachment:
+    """Store one PDF for the application. A case for support or a member's CV replaces the one before."""
+    require_editable(actor, application, now)
+    try:
+        kind_value = AttachmentKind(kind)
+    except ValueError:
+        raise ValidationError("Choose what this document is.", field="kind") from None
+    name = check_file_name(filename)
+    check_pdf(content, current_app.config["ATTACHMENT_MAX_BYTES"])
+    member = _member_for(application, kind_value, team_member_id)
+    question_key = _question_for(application, kind_value, question_key)
+    replaced = [
+        item
+        for item in application.attachments
+        if item.kind == kind_value
+        and (
+            kind_value is AttachmentKind.CASE_FOR_SUPPORT
+            or (kind_value is AttachmentKind.CV and item.team_member_id == team_member_id)
+            or (kind_value is AttachmentKind.ANSWER and item.question_key == question_key)
+        )
+    ]
+    limit = MAX_PER_KIND.get(kind_value)
+    if (
+        kind_value is AttachmentKind.LETTER_OF_SUPPORT
+        and len([item for item in application.attachments if item.kind == kind_value]) >= limit
+    ):
+        raise ValidationError(f"Attach at most {limit} letters of support.", field="file")
+    for old in replaced:
+        _remove(application, old)
+    attachment = Attachment(
+        kind=kind_value.value,
+        team_member_id=member.id if member else None,
+        question_key=question_key,
+        original_name=name,
+        stored_name=store_bytes(content),
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    application.attachments.append(attachment)
+    record(
+        actor,
+        "application.attachment_added",
+        application,
+        {"attachment": [None, f"{kind_value.label}: {name}"], "sha256": [None, attachment.sha256]},
+    )
+    return attachment
+
+
+def check_file_name(filename: str | None) -> str:
+    """The name to show. Names with folders, ``..`` or control characters are refused, not repaired:
+    no browser sends them, so they come from a tool probing for a path traversal."""
+    name = unicodedata.normalize("NFC", (filename or "").strip())
+    if not name:
+        raise ValidationError("Choose a PDF file to upload.", field="file")
+    if "/" in name or "\\" in name or ".." in name or _UNSAFE_NAME.search(name) or name.startswith("."):
+        raise ValidationError("The file name must be a plain name, without folders or “..”.", field="file")
+    if len(name) > 200:
+        raise ValidationError("Shorten the file name to under 200 characters.", field="file")
+    if not name.lower().endswith(".pdf"):
+        raise ValidationError("Upload a PDF: its name should end in .pdf.", field="file")
+    return name
+
+
+def check_pdf(content: bytes, max_bytes: int) -> None:
+    """Refuse empty, oversized and non-PDF content, judged by the bytes, whatever the name says."""
+    if not content:
+        raise ValidationError("The file is empty.", field="file")
+    if len(content) > max_bytes:
+        raise ValidationError(
+            f"The file is {len(content) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB.",
+            field="file",
+        )
+    kind = filetype.guess(content[:8192])
+    if kind is None or kind.mime != "application/pdf":
+        found = f" (it looks like {kind.mime})" if kind is not None else ""
+        raise ValidationError(
+            f"This file is not a PDF{found}. Save or export it as PDF and try again.", field="file"
+        )
+
+
+def remove_attachment(actor: User, application: Application, attachment_id: int, now: datetime) -> None:
+    require_editable(actor, application, now)
+    attachment = next((item for item in application.attachments if item.id == attachment_id), None)
+    if attachment is None:
+        raise NotFound("That file is not attached to this application.")
+    _remove(application, attachment)
+    record(
+        actor,
+        "application.attachment_removed",
+        application,
+        {"attachment": [f"{attachment.kind_label}: {attachment.original_name}", None]},
+    )
+
+
+def _member_for(application: Application, kind: AttachmentKind, team_member_id: int | None):
+    if kind is not AttachmentKind.CV:
+        return None
+    member = next((item for item in application.members if item.id == team_member_id), None)
+    if member is None:
+        raise ValidationError("Choose whose CV this is.", field="team_member_id")
+    return member
+
+
+def _question_for(application: Application, kind: AttachmentKind, question_key: str | None) -> str | None:
+    if kind is not AttachmentKind.ANSWER:
+        return None
+    questions = application.question_set.questions if application.question_set else []
+    if not any(item.key == question_key and item.kind == QuestionKind.FILE for item in questions):
+        raise ValidationError("Choose which question this file answers.", field="question_key")
+    return question_key
+
+
+def _remove(application: Application, attachment: Attachment) -> None:
+    """Drop the row; the file goes with the next orphan sweep, so a rollback never loses a file."""
+    application.attachments.remove(attachment)

@@ -1,0 +1,93 @@
+"""Rules every change to an application goes through: may this person edit it now, and has
+anyone else saved since they loaded it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+
+from grants.accounts.models import User
+from grants.applications.models import Application
+from grants.applications.states import ApplicationState
+from grants.errors import Conflict, PermissionDenied
+from grants.extensions import db
+from grants.notifications.services import queue_email
+from grants.security.predicates import can_lead_application, team_membership
+
+
+def require_editable(actor: User, application: Application, now: datetime) -> None:
+    """Team members change drafts while the call accepts submissions (reopened ones after, too)."""
+    if team_membership(actor, application) is None:
+        raise PermissionDenied("Only members of this application's team can change it.")
+    if application.state != ApplicationState.DRAFT:
+        raise Conflict(f"This application is {application.state_label.lower()} and can no longer be changed.")
+    if application.submission_count == 0 and not application.call.accepts_submissions(now):
+        raise Conflict(
+            f"The call closed on {closing_time_text(application)}; drafts can no longer be changed."
+        )
+
+
+def require_lead(actor: User, application: Application, what: str) -> None:
+    if not can_lead_application(actor, application):
+        raise PermissionDenied(f"Only the lead applicant can {what}.")
+
+
+def closing_time_text(application: Application) -> str:
+    call = application.call
+    return call.closes_at.astimezone(call.zone).strftime("%d %B %Y at %H:%M %Z")
+
+
+def claim_content_edit(
+    actor: User, application: Application, expected_version: int | None, now: datetime
+) -> None:
+    """Take the next content version, or refuse because someone saved since ``expected_version``.
+
+    A compare-and-set in SQL: two members saving at once both send the same version and exactly
+    one UPDATE matches; the other is told who got there first instead of overwriting their words.
+    """
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.lock_version == expected_version)
+        .values(
+            lock_version=Application.lock_version + 1,
+            content_updated_at=now,
+            content_updated_by_id=actor.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(application)
+        raise Conflict(stale_edit_message(actor, application))
+    db.session.refresh(application, ["lock_version", "content_updated_at", "content_updated_by_id"])
+
+
+def stale_edit_message(actor: User, application: Application) -> str:
+    editor = application.content_updated_by
+    who = (
+        "You (in another tab or window)"
+        if editor is not None and editor.id == actor.id
+        else (editor.full_name if editor is not None else "Someone else")
+    )
+    zone = ZoneInfo(getattr(actor, "time_zone", None) or "Europe/London")
+    when = application.content_updated_at.astimezone(zone).strftime("%H:%M")
+    return (
+        f"{who} changed this application at {when}, after you opened it. Your changes were not saved: "
+        "copy anything you need, then reload the page to see the latest version."
+    )
+
+
+def notify_team(application: Application, template: str, key: str, context: dict[str, Any]) -> None:
+    """One email per joined team member, each with its own idempotency key."""
+    for member in application.members:
+        if member.user is None or member.accepted_at is None:
+            continue
+        queue_email(
+            template=template,
+            key=f"{key}:{member.user_id}",
+            recipient_email=member.user.email,
+            recipient=member.user,
+            context={**context, "name": member.user.full_name},
+        )

@@ -1,0 +1,133 @@
+"""The team: the lead applicant invites co-investigators by email; they join from the link."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from grants.accounts.models import Institution, User
+from grants.accounts.services.common import normalise_email, token_digest
+from grants.applications.models import Application, MemberRole, TeamMember
+from grants.applications.services.common import require_editable, require_lead
+from grants.audit.services import record
+from grants.errors import Conflict, InvalidToken, NotFound, PermissionDenied, ValidationError
+from grants.extensions import db
+from grants.links import external_url
+from grants.notifications.services import queue_email
+
+MAX_TEAM_SIZE = 20
+ROLE_LABELS = {MemberRole.LEAD: "Lead investigator", MemberRole.CO_INVESTIGATOR: "Co-investigator"}
+
+
+def invite_member(
+    actor: User,
+    application: Application,
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    country: str,
+    institution_id: int | None,
+    now: datetime,
+) -> TeamMember:
+    """Add a pending member and email them a link to join."""
+    require_editable(actor, application, now)
+    require_lead(actor, application, "invite people to the team")
+    email = normalise_email(email)
+    full_name = " ".join((full_name or "").split())
+    if not full_name or len(full_name) > 200:
+        raise ValidationError("Enter the person's full name.", field="full_name")
+    try:
+        member_role = MemberRole(role)
+    except ValueError:
+        raise ValidationError("Choose a role.", field="role") from None
+    if country not in application.call.countries:
+        raise ValidationError("Choose the side of the partnership they belong to.", field="country")
+    institution = db.session.get(Institution, institution_id) if institution_id else None
+    if institution is None:
+        raise ValidationError("Choose their institution.", field="institution_id")
+    if any(member.email == email for member in application.members):
+        raise Conflict(f"{email} is already on this team.", field="email")
+    if member_role is MemberRole.LEAD and lead_for(application, country) is not None:
+        raise Conflict("That side already has a lead investigator.", field="role")
+    if len(application.members) >= MAX_TEAM_SIZE:
+        raise Conflict(f"A team has at most {MAX_TEAM_SIZE} people.")
+    token = secrets.token_urlsafe(32)
+    member = TeamMember(
+        email=email,
+        full_name=full_name,
+        role=member_role,
+        country=country,
+        institution_id=institution.id,
+        invitation_token_hash=token_digest(token),
+        invited_by_id=actor.id,
+        invited_at=now,
+    )
+    application.members.append(member)
+    record(
+        actor,
+        "application.member_invited",
+        application,
+        {"email": [None, email], "role": [None, member_role.value], "country": [None, country]},
+    )
+    queue_email(
+        template="team_invitation",
+        key=f"team_invitation:{token_digest(token)[:32]}",
+        recipient_email=email,
+        context={
+            "name": full_name,
+            "inviter": actor.full_name,
+            "title": application.title,
+            "call": application.call.title,
+            "role": ROLE_LABELS[member_role],
+            "link": external_url("applications.team_invitation", token=token),
+        },
+    )
+    return member
+
+
+def lead_for(application: Application, country: str) -> TeamMember | None:
+    return next(
+        (member for member in application.members if member.is_lead and member.country == country), None
+    )
+
+
+def find_member_invitation(token: str) -> TeamMember:
+    member = db.session.scalar(
+        select(TeamMember).where(TeamMember.invitation_token_hash == token_digest(token))
+    )
+    if member is None:
+        raise InvalidToken("This invitation link is not valid. It may have been withdrawn, or already used.")
+    return member
+
+
+def accept_member_invitation(user: User, token: str, now: datetime) -> TeamMember:
+    """Join the team. The link works once, for the account with the invited email address."""
+    member = find_member_invitation(token)
+    if member.email != user.email:
+        raise PermissionDenied(
+            f"This invitation was sent to {member.email}. Sign in with that address to accept it."
+        )
+    if not user.is_verified:
+        raise PermissionDenied("Confirm your email address first; then open the invitation link again.")
+    member.user_id = user.id
+    member.accepted_at = now
+    member.invitation_token_hash = None
+    member.full_name = user.full_name
+    record(user, "application.member_joined", member.application, {"member": [None, user.email]})
+    return member
+
+
+def remove_member(actor: User, application: Application, member_id: int, now: datetime) -> None:
+    """The lead applicant removes someone (or withdraws an invitation); they cannot remove themselves."""
+    require_editable(actor, application, now)
+    require_lead(actor, application, "change the team")
+    member = next((item for item in application.members if item.id == member_id), None)
+    if member is None:
+        raise NotFound("That person is not on this team.")
+    if member.user_id == application.lead_applicant_id:
+        raise Conflict("The lead applicant stays on the team.")
+    application.members.remove(member)
+    record(actor, "application.member_removed", application, {"member": [member.email, None]})

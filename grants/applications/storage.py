@@ -1,0 +1,32 @@
+"""Where uploaded files live: a folder of random names, never a name a user chose."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+
+def upload_root() -> Path:
+    root = Path(current_app.config["UPLOAD_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def store_bytes(content: bytes, suffix: str = ".pdf") -> str:
+    """Write ``content`` under a fresh random name and return that name."""
+    name = secrets.token_hex(20) + suffix
+    path = upload_root() / name
+    temporary = path.with_suffix(".part")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+    return name
+
+
+def path_of(stored_name: str) -> Path:
+    """The file for a stored name; refuses anything that is not one of our own names."""
+    if not stored_name or "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
+        raise ValueError("not a stored file name")
+    return upload_root() / stored_name

@@ -1,0 +1,1 @@
+"""Calls: programmes, calls, funders and their envelopes, rubrics, questions, deadlines."""

@@ -1,0 +1,55 @@
+"""Money as integer minor units plus a currency code; parsing and showing amounts without floats."""
+
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision, is_currency
+
+from grants.errors import ValidationError
+
+# Currencies offered when an officer adds a funder; any ISO 4217 code Babel knows is accepted.
+COMMON_CURRENCIES = ("GBP", "CNY", "EUR", "USD")
+MAX_MINOR = 10**15
+
+
+def check_currency(code: str, field: str = "currency") -> str:
+    code = (code or "").strip().upper()
+    if not is_currency(code):
+        raise ValidationError("Enter a three-letter currency code such as GBP or CNY.", field=field)
+    return code
+
+
+def parse_amount(text: str | None, currency: str, field: str = "amount") -> int:
+    """``"12,500.50"`` in GBP -> 1250050 pence. Refuses negatives and more decimals than the currency has."""
+    cleaned = (text or "").strip().replace(",", "").replace(" ", "")
+    for symbol in ("£", "¥", "€", "$", currency):
+        cleaned = cleaned.removeprefix(symbol)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError("Enter an amount in numbers, like 12,500.00.", field=field) from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError("Enter an amount of zero or more.", field=field)
+    digits = get_currency_precision(currency)
+    minor = value.scaleb(digits)
+    if minor != minor.to_integral_value():
+        raise ValidationError(f"{currency} amounts have at most {digits} decimal places.", field=field)
+    if minor >= MAX_MINOR:
+        raise ValidationError("That amount is too large.", field=field)
+    return int(minor)
+
+
+def to_major(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-get_currency_precision(currency))
+
+
+def format_money(minor: int | None, currency: str, locale: str = "en_GB") -> str:
+    if minor is None:
+        return ""
+    return format_currency(to_major(minor, currency), currency, locale=locale)
+
+
+def amount_input(minor: int | None, currency: str) -> str:
+    """The value to put back in an amount field: plain digits, no symbol."""
+    if minor is None:
+        return ""
+    return f"{to_major(minor, currency):f}"
