@@ -8,7 +8,10 @@ from flask_login import current_user
 
 from grants.accounts.reference import LANGUAGES, country_name
 from grants.accounts.roles import Role
+from grants.markdown_text import render_markdown
+from grants.money import format_money
 from grants.security.policy import STAFF, Access
+from grants.text_limits import count_words
 from grants.timeutil import utcnow
 
 DEFAULT_ZONE = "Europe/London"
@@ -28,6 +31,9 @@ def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M %Z") -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["words"] = count_words
     app.jinja_env.globals.update(
         Role=Role,
         LANGUAGES=LANGUAGES,

@@ -1,11 +1,14 @@
 """View helpers shared by every blueprint: turning domain errors into form errors, safe redirects."""
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import flash, render_template, request
+from flask import abort, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 
-from grants.errors import DomainError
+from grants.errors import DomainError, NotFound, PermissionDenied
+from grants.extensions import db
 
 INVALID_FORM_STATUS = 422
 
@@ -45,3 +48,20 @@ def flash_success(message: str) -> None:
 
 def client_address() -> str | None:
     return request.remote_addr
+
+
+def perform(action: Callable[[], Any], *, back: str, success: str | None = None):
+    """Run a one-button action and go ``back``. A refusal is rolled back and shown as a message;
+    a forbidden or missing object answers 403 or 404 like any other page."""
+    try:
+        action()
+    except (PermissionDenied, NotFound) as error:
+        db.session.rollback()
+        abort(error.status, error.message)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back, 303)
+    if success:
+        flash_success(success)
+    return redirect(back, 303)

@@ -8,11 +8,12 @@ from grants.notifications.models import OutboxMessage
 from grants.notifications.services import deliver_message
 from grants.security.passwords import hash_password
 from grants.timeutil import utcnow
+from tests.call_factories import CallFactoryMixin
 
 _counter = itertools.count(1)
 
 
-class Factory:
+class Factory(CallFactoryMixin):
     PASSWORD = "wheat-rust-2018-trial"
 
     def __init__(self, session):

@@ -1,7 +1,7 @@
 """The China-UK demo: partner institutions, researchers, reviewers, an officer and an admin.
 
 Addresses use example.org subdomains (reserved by RFC 2606), so no demo email can reach a real
-inbox even where SMTP is configured. Programmes and calls join the demo with the calls domain.
+inbox even where SMTP is configured. The demo's programme and calls are in ``grants.demo.calls``.
 """
 
 from sqlalchemy import func, select

@@ -15,8 +15,14 @@ ANYONE = dict.fromkeys(ROLES, "ok")
 SIGNED_IN = {"anonymous": "login", "researcher": "ok", "reviewer": "ok", "officer": "ok", "admin": "ok"}
 STAFF = {"anonymous": "login", "researcher": 403, "reviewer": 403, "officer": "ok", "admin": "ok"}
 ADMIN = {"anonymous": "login", "researcher": 403, "reviewer": 403, "officer": 403, "admin": "ok"}
+OFFICER = {"anonymous": "login", "researcher": 403, "reviewer": 403, "officer": "ok", "admin": 403}
+# Someone else's application: staff may look; only its team may change it, so every one-button
+# change is refused even to staff. (Form POSTs without data stop at validation, hence "ok".)
+NOT_MY_TEAM = {"anonymous": "login", "researcher": 403, "reviewer": 403, "officer": 403, "admin": 403}
 
-# endpoint: (method, url, expectations); "{user}" is replaced by another account's id.
+# endpoint: (method, url, expectations); "{user}", "{call}" and the like are replaced by the ids of
+# another account and of a call and application (with an attachment) that the signed-in user has
+# nothing to do with.
 ACCESS = {
     "static": ("GET", "/static/css/grants.css", ANYONE),
     "core.home": ("GET", "/", ANYONE),
@@ -41,6 +47,50 @@ ACCESS = {
     "admin.institutions": ("GET", "/admin/institutions", ADMIN),
     "mailbox.index": ("GET", "/dev/mail/", STAFF),
     "mailbox.show": ("GET", "/dev/mail/no-such-message", STAFF),
+    "calls.index": ("GET", "/calls", ANYONE),
+    "calls.show": ("GET", "/calls/{call}", ANYONE),
+    "calls.manage_index": ("GET", "/manage/calls", STAFF),
+    "calls.manage_call": ("GET", "/manage/calls/{call}", STAFF),
+    "calls.new_programme": ("GET", "/manage/programmes/new", OFFICER),
+    "calls.new_funder": ("GET", "/manage/funders/new", OFFICER),
+    "calls.new_call": ("GET", "/manage/programmes/{programme}/calls/new", OFFICER),
+    "calls.edit_call": ("GET", "/manage/calls/{call}/edit", OFFICER),
+    "calls.add_funder": ("POST", "/manage/calls/{call}/funders", OFFICER),
+    "calls.remove_funder": ("POST", "/manage/calls/{call}/funders/999/remove", OFFICER),
+    "calls.save_priority_areas": ("POST", "/manage/calls/{call}/priority-areas", OFFICER),
+    "calls.new_criterion": ("GET", "/manage/calls/{call}/criteria/new", OFFICER),
+    "calls.edit_criterion": ("GET", "/manage/calls/{call}/criteria/{criterion}", OFFICER),
+    "calls.remove_criterion": ("POST", "/manage/calls/{call}/criteria/999/remove", OFFICER),
+    "calls.new_question": ("GET", "/manage/calls/{call}/questions/new", OFFICER),
+    "calls.edit_question": ("GET", "/manage/calls/{call}/questions/no-such-key", OFFICER),
+    "calls.delete_question": ("POST", "/manage/calls/{call}/questions/no-such-key/remove", OFFICER),
+    "calls.reorder_question": ("POST", "/manage/calls/{call}/questions/no-such-key/move", OFFICER),
+    "calls.move_call": ("POST", "/manage/calls/{call}/decide", OFFICER),
+    "applications.mine": ("GET", "/applications", SIGNED_IN),
+    "applications.start": ("GET", "/calls/{call}/apply", SIGNED_IN),
+    "applications.overview": ("GET", "/applications/{application}", STAFF),
+    "applications.details": ("GET", "/applications/{application}/details", STAFF),
+    "applications.questions": ("GET", "/applications/{application}/questions", STAFF),
+    "applications.autosave": ("POST", "/applications/{application}/autosave", STAFF),
+    "applications.team": ("GET", "/applications/{application}/team", STAFF),
+    "applications.invite": ("POST", "/applications/{application}/team", STAFF),
+    "applications.remove_member": ("POST", "/applications/{application}/team/999/remove", NOT_MY_TEAM),
+    "applications.confirm": ("POST", "/applications/{application}/confirm/GB", NOT_MY_TEAM),
+    "applications.budget": ("GET", "/applications/{application}/budget", STAFF),
+    "applications.add_budget_line": ("POST", "/applications/{application}/budget", STAFF),
+    "applications.remove_budget_line": ("POST", "/applications/{application}/budget/999/remove", NOT_MY_TEAM),
+    "applications.attachments": ("GET", "/applications/{application}/attachments", STAFF),
+    "applications.upload": ("POST", "/applications/{application}/attachments", STAFF),
+    "applications.remove_attachment": ("POST", "/applications/{application}/attachments/999/remove",
+                                       NOT_MY_TEAM),
+    "applications.download": ("GET", "/attachments/{attachment}", STAFF),
+    "applications.declarations": ("GET", "/applications/{application}/declarations", STAFF),
+    "applications.check": ("GET", "/applications/{application}/submit", STAFF),
+    "applications.submit": ("POST", "/applications/{application}/submit", NOT_MY_TEAM),
+    "applications.withdraw": ("GET", "/applications/{application}/withdraw", STAFF),
+    "applications.reopen": ("GET", "/applications/{application}/reopen", OFFICER),
+    "applications.team_invitation": ("GET", "/team-invitations/some-token", ANYONE),
+    "applications.accept_team_invitation": ("POST", "/team-invitations/some-token", SIGNED_IN),
 }
 
 
@@ -71,13 +121,17 @@ def outcome(response) -> object:
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_what_the_table_says(app, client, factory, sign_in, role):
     target = factory.user(name="Target Person")
+    application = factory.complete_application()
+    ids = {"user": target.id, "call": application.call_id, "application": application.id,
+           "attachment": application.attachments[0].id, "programme": application.call.programme_id,
+           "criterion": application.call.criteria[0].id}
     if role != "anonymous":
         roles = () if role == "researcher" else (role,)
         sign_in(factory.user(roles=roles))
     token = csrf_token(client)
     results = {}
     for endpoint, (method, url, expected) in ACCESS.items():
-        url = url.format(user=target.id)
+        url = url.format(**ids)
         response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
         results[endpoint] = (outcome(response), expected[role])
         response.close()

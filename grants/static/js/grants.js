@@ -1,8 +1,132 @@
 // Progressive enhancement only: every page works without this file.
+"use strict";
+
 document.addEventListener("DOMContentLoaded", () => {
   // Move focus to the error summary so screen-reader and keyboard users hear what went wrong.
   const summary = document.querySelector(".error-summary");
   if (summary) {
     summary.focus();
   }
+  document.querySelectorAll("[data-word-limit]").forEach(countWords);
+  document.querySelectorAll("[data-countdown]").forEach(startCountdown);
+  document.querySelectorAll("time[data-local-time]").forEach(addBrowserTime);
+  document.querySelectorAll("form[data-autosave]").forEach(autosave);
 });
+
+// Words as the server counts them: CJK characters one each, other runs of non-space characters.
+const WORD = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]|[^\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+/g;
+
+function countWords(field) {
+  const limit = Number(field.dataset.wordLimit);
+  const output = document.getElementById(field.getAttribute("aria-describedby").split(" ").pop());
+  const update = () => {
+    const words = (field.value.match(WORD) || []).length;
+    output.textContent = `${words} of ${limit} words` + (words > limit ? ` (${words - limit} over the limit)` : "");
+    output.classList.toggle("over-limit", words > limit);
+  };
+  field.addEventListener("input", update);
+  update();
+}
+
+function startCountdown(element) {
+  const until = new Date(element.dataset.countdown).getTime();
+  const tick = () => {
+    let seconds = Math.max(0, Math.floor((until - Date.now()) / 1000));
+    if (seconds === 0) {
+      element.textContent = "Closed";
+      return;
+    }
+    const days = Math.floor(seconds / 86400);
+    seconds %= 86400;
+    const hours = Math.floor(seconds / 3600);
+    seconds %= 3600;
+    const minutes = Math.floor(seconds / 60);
+    seconds %= 60;
+    const parts = [[days, "day"], [hours, "hour"], [minutes, "minute"], [seconds, "second"]]
+      .filter(([count]) => count > 0)
+      .slice(0, days > 0 ? 2 : 3)
+      .map(([count, unit]) => `${count} ${unit}${count === 1 ? "" : "s"}`);
+    element.textContent = parts.join(" ");
+    window.setTimeout(tick, 1000);
+  };
+  tick();
+}
+
+// Zones whose everyday name is not their city, as on the server (grants/calls/deadlines.py).
+const ZONE_NAMES = { "Asia/Shanghai": "Beijing", "Asia/Chongqing": "Beijing", "Etc/UTC": "UTC", UTC: "UTC" };
+
+// For visitors whose zone the server does not know: add the time in the browser's own zone.
+function addBrowserTime(element) {
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!browserZone || element.parentElement.querySelector(".browser-time")) {
+    return;
+  }
+  const when = new Date(element.getAttribute("datetime"));
+  const format = (zone) => new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", weekday: "short", day: "numeric", month: "short" }).format(when);
+  if (format(browserZone) === format(element.dataset.zone) || element.nextElementSibling?.classList.contains("muted")) {
+    return;
+  }
+  const place = ZONE_NAMES[browserZone] || browserZone.split("/").pop().replaceAll("_", " ");
+  const hour = new Intl.DateTimeFormat("en-GB", { timeZone: browserZone, hour: "2-digit", minute: "2-digit" }).format(when);
+  const day = new Intl.DateTimeFormat("en-GB", { timeZone: browserZone, weekday: "short", day: "numeric", month: "short" }).format(when);
+  const note = document.createElement("span");
+  note.className = "muted browser-time";
+  note.textContent = ` (${hour} ${place} time, ${day})`;
+  element.after(note);
+}
+
+// Save a draft while people type, and when they leave the page, so a closed tab loses nothing.
+function autosave(form) {
+  const status = form.querySelector("[data-autosave-status]");
+  const version = form.querySelector("[data-version], input[name=version]");
+  let timer = null;
+  let dirty = false;
+  let stale = false;
+
+  const body = () => {
+    const data = new FormData(form);
+    data.set("section", form.dataset.section);
+    return data;
+  };
+  const show = (text, problem) => {
+    status.textContent = text;
+    status.classList.toggle("error-message", Boolean(problem));
+  };
+  const save = async () => {
+    if (!dirty || stale) {
+      return;
+    }
+    dirty = false;
+    show("Saving…");
+    try {
+      const response = await fetch(form.dataset.autosave, { method: "POST", body: body(), credentials: "same-origin", headers: { Accept: "application/json" } });
+      const result = await response.json();
+      if (response.ok) {
+        version.value = result.version;
+        show(`Saved at ${new Date(result.saved_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`);
+      } else {
+        stale = response.status === 409;
+        show("Not saved: " + Object.values(result.errors).flat().join(" "), true);
+      }
+    } catch (error) {
+      dirty = true;
+      show("Not saved yet: no connection. Your text stays on this page; saving again shortly.", true);
+    }
+  };
+  form.addEventListener("input", () => {
+    dirty = true;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 2000);
+  });
+  form.addEventListener("submit", () => {
+    window.clearTimeout(timer);
+    dirty = false;
+  });
+  // A tab being closed or hidden: hand the last changes to the browser to send.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden" && dirty && !stale) {
+      dirty = false;
+      navigator.sendBeacon(form.dataset.autosave, body());
+    }
+  });
+}

@@ -1,0 +1,88 @@
+"""Uploading, removing and downloading PDF attachments."""
+
+from flask import abort, redirect, send_file, url_for
+from flask_login import current_user
+
+from grants.applications.forms import AttachmentForm
+from grants.applications.services import attachments as attachment_services
+from grants.applications.services.answers import questions_for
+from grants.applications.storage import path_of
+from grants.applications.views.blueprint import LOAD_APPLICATION, LOAD_ATTACHMENT, bp, section_page
+from grants.calls.questions import QuestionKind
+from grants.choices import options
+from grants.errors import DomainError
+from grants.security.policy import SIGNED_IN, declare
+from grants.security.predicates import can_download_attachment, can_view_application
+from grants.timeutil import utcnow
+from grants.web import attach_error, flash_success, perform
+
+
+def _form(application) -> AttachmentForm:
+    form = AttachmentForm()
+    form.team_member_id.choices = options(
+        [("", "Not a CV"), *((str(m.id), m.full_name) for m in application.members)]
+    )
+    file_questions = [q for q in questions_for(application) if q.kind == QuestionKind.FILE]
+    form.question_key.choices = options([("", "Not an answer"), *((q.key, q.label) for q in file_questions)])
+    return form
+
+
+def _page(application, form, status=200):
+    return section_page("applications/attachments.html", application, status, form=form, max_megabytes=10)
+
+
+@bp.get("/applications/<int:application_id>/attachments")
+@declare(SIGNED_IN, load=LOAD_APPLICATION, check=can_view_application)
+def attachments(application):
+    return _page(application, _form(application))
+
+
+@bp.post("/applications/<int:application_id>/attachments")
+@declare(SIGNED_IN, load=LOAD_APPLICATION, check=can_view_application)
+def upload(application):
+    form = _form(application)
+    if not form.validate():
+        return _page(application, form, 422)
+    upload = form.file.data
+    member = form.team_member_id.data
+    try:
+        attachment_services.upload_attachment(
+            current_user,
+            application,
+            kind=form.kind.data,
+            filename=getattr(upload, "filename", None),
+            content=upload.read() if upload else b"",
+            team_member_id=int(member) if member and member.isdigit() else None,
+            question_key=form.question_key.data or None,
+            now=utcnow(),
+        )
+    except DomainError as error:
+        return _page(application, form, attach_error(form, error))
+    flash_success(f"{upload.filename} uploaded.")
+    return redirect(url_for(".attachments", application_id=application.id), 303)
+
+
+@bp.post("/applications/<int:application_id>/attachments/<int:attachment_id>/remove")
+@declare(SIGNED_IN, load=LOAD_APPLICATION, check=can_view_application)
+def remove_attachment(application, attachment_id: int):
+    return perform(
+        lambda: attachment_services.remove_attachment(current_user, application, attachment_id, utcnow()),
+        back=url_for(".attachments", application_id=application.id),
+        success="File removed.",
+    )
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@declare(SIGNED_IN, load=LOAD_ATTACHMENT, check=can_download_attachment)
+def download(attachment):
+    path = path_of(attachment.stored_name)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+        etag=attachment.sha256,
+    )

@@ -1,0 +1,77 @@
+"""The public list of open and upcoming calls, and a call's own page."""
+
+from flask import render_template, request
+from flask_login import current_user
+
+from grants.accounts.reference import country_name
+from grants.applications.services.listing import my_applications
+from grants.calls.deadlines import deadline_views, in_final_days, time_left
+from grants.calls.forms import CallFilterForm
+from grants.calls.services.listing import CallFilters, filter_options, public_calls
+from grants.calls.views.blueprint import LOAD_CALL, bp
+from grants.choices import options
+from grants.markdown_text import render_markdown
+from grants.money import format_money
+from grants.security.policy import PUBLIC, declare
+from grants.security.predicates import can_see_call
+from grants.timeutil import utcnow
+
+
+@bp.get("/calls")
+@declare(PUBLIC)
+def index():
+    now = utcnow()
+    form = CallFilterForm(request.args)
+    available = filter_options(now)
+    form.priority_area.choices = options(
+        [("", "Any priority area"), *((a, a) for a in available.priority_areas)]
+    )
+    form.funder.choices = options([("", "Any funder"), *((str(f.id), f.name) for f in available.funders)])
+    form.country.choices = options(
+        [("", "Any country"), *((c, country_name(c)) for c in available.countries)]
+    )
+    funder = request.args.get("funder", "")
+    filters = CallFilters(
+        priority_area=request.args.get("priority_area", ""),
+        funder_id=int(funder) if funder.isdigit() else None,
+        country=request.args.get("country", ""),
+    )
+    return render_template(
+        "calls/index.html",
+        calls=public_calls(now, filters),
+        form=form,
+        filters=filters,
+        now=now,
+        zone=_viewer_zone(),
+        time_left=time_left,
+        in_final_days=in_final_days,
+        deadline_views=deadline_views,
+    )
+
+
+@bp.get("/calls/<int:call_id>")
+@declare(PUBLIC, load=LOAD_CALL, check=can_see_call)
+def show(call):
+    now = utcnow()
+    mine = (
+        [app for app in my_applications(current_user) if app.call_id == call.id]
+        if current_user.is_authenticated
+        else []
+    )
+    return render_template(
+        "calls/show.html",
+        call=call,
+        now=now,
+        summary=render_markdown(call.summary),
+        guidance=render_markdown(call.guidance),
+        closes=deadline_views(call.closes_at, call.time_zone, _viewer_zone()),
+        opens=deadline_views(call.opens_at, call.time_zone, _viewer_zone()),
+        countdown=in_final_days(call.closes_at, now),
+        time_left=time_left(call.closes_at, now),
+        format_money=format_money,
+        my_applications=mine,
+    )
+
+
+def _viewer_zone() -> str | None:
+    return getattr(current_user, "time_zone", None) if current_user.is_authenticated else None
