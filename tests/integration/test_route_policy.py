@@ -81,8 +81,11 @@ ACCESS = {
     "applications.remove_budget_line": ("POST", "/applications/{application}/budget/999/remove", NOT_MY_TEAM),
     "applications.attachments": ("GET", "/applications/{application}/attachments", STAFF),
     "applications.upload": ("POST", "/applications/{application}/attachments", STAFF),
-    "applications.remove_attachment": ("POST", "/applications/{application}/attachments/999/remove",
-                                       NOT_MY_TEAM),
+    "applications.remove_attachment": (
+        "POST",
+        "/applications/{application}/attachments/999/remove",
+        NOT_MY_TEAM,
+    ),
     "applications.download": ("GET", "/attachments/{attachment}", STAFF),
     "applications.declarations": ("GET", "/applications/{application}/declarations", STAFF),
     "applications.check": ("GET", "/applications/{application}/submit", STAFF),
@@ -122,9 +125,14 @@ def outcome(response) -> object:
 def test_each_role_gets_what_the_table_says(app, client, factory, sign_in, role):
     target = factory.user(name="Target Person")
     application = factory.complete_application()
-    ids = {"user": target.id, "call": application.call_id, "application": application.id,
-           "attachment": application.attachments[0].id, "programme": application.call.programme_id,
-           "criterion": application.call.criteria[0].id}
+    ids = {
+        "user": target.id,
+        "call": application.call_id,
+        "application": application.id,
+        "attachment": application.attachments[0].id,
+        "programme": application.call.programme_id,
+        "criterion": application.call.criteria[0].id,
+    }
     if role != "anonymous":
         roles = () if role == "researcher" else (role,)
         sign_in(factory.user(roles=roles))

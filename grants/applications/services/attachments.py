@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from datetime import datetime
@@ -103,8 +104,7 @@ def check_pdf(content: bytes, max_bytes: int) -> None:
         raise ValidationError("The file is empty.", field="file")
     if len(content) > max_bytes:
         raise ValidationError(
-            f"The file is {len(content) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB.",
-            field="file",
+            f"The file is {size_text(len(content))}; the limit is {size_text(max_bytes)}.", field="file"
         )
     kind = filetype.guess(content[:8192])
     if kind is None or kind.mime != "application/pdf":
@@ -112,6 +112,14 @@ def check_pdf(content: bytes, max_bytes: int) -> None:
         raise ValidationError(
             f"This file is not a PDF{found}. Save or export it as PDF and try again.", field="file"
         )
+
+
+def size_text(size: int) -> str:
+    """1536 -> "2 KB", 10485760 -> "10 MB", 10485761 -> "10.1 MB"."""
+    if size < 1048576:
+        return f"{math.ceil(size / 1024)} KB"
+    megabytes = math.ceil(size / 104857.6) / 10
+    return f"{megabytes:g} MB"
 
 
 def remove_attachment(actor: User, application: Application, attachment_id: int, now: datetime) -> None:

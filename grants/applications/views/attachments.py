@@ -44,6 +44,7 @@ def upload(application):
     if not form.validate():
         return _page(application, form, 422)
     upload = form.file.data
+    content = upload.read() if upload else b""
     member = form.team_member_id.data
     try:
         attachment_services.upload_attachment(
@@ -51,7 +52,7 @@ def upload(application):
             application,
             kind=form.kind.data,
             filename=getattr(upload, "filename", None),
-            content=upload.read() if upload else b"",
+            content=content,
             team_member_id=int(member) if member and member.isdigit() else None,
             question_key=form.question_key.data or None,
             now=utcnow(),
