@@ -19,10 +19,12 @@ def test_requests_survive_the_server_dropping_every_connection(tmp_path, worker_
     # What a restart does to the pool: every server-side connection of this database ends.
     admin = create_engine(worker_database, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        ended = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )).scalar()
+        ended = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
     admin.dispose()
     assert ended >= 1
 

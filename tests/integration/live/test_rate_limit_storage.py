@@ -28,8 +28,7 @@ def app_with_limiter_storage(tmp_path, storage_uri):
 def attempts(app, email, password, count):
     client = app.test_client()
     return [
-        client.post("/sign-in", data={"email": email, "password": password}).status_code
-        for _ in range(count)
+        client.post("/sign-in", data={"email": email, "password": password}).status_code for _ in range(count)
     ]
 
 

@@ -43,11 +43,16 @@ def test_embedded_default_delivers_the_verification_email_through_a_worker(tmp_p
 
     with celery_worker(env, tmp_path / "worker.log"):
         token = CSRF_PATTERN.search(client.get("/register").get_data(as_text=True))
-        response = client.post("/register", data={
-            "csrf_token": token.group(1) or token.group(2),
-            "full_name": "Emma Lawson", "email": "emma@example.org",
-            "password": "oat-crop-rotation-5", "confirm": "oat-crop-rotation-5",
-        })
+        response = client.post(
+            "/register",
+            data={
+                "csrf_token": token.group(1) or token.group(2),
+                "full_name": "Emma Lawson",
+                "email": "emma@example.org",
+                "password": "oat-crop-rotation-5",
+                "confirm": "oat-crop-rotation-5",
+            },
+        )
         assert response.status_code == 302
         email = wait_for(lambda: read_mail(tmp_path / "mail", "emma@example.org"))
 
@@ -88,17 +93,22 @@ def test_production_setup_delivers_over_smtp_through_a_worker(tmp_path, own_app,
     smtp.start()
     try:
         settings = {
-            "GRANTS_CONFIG": "production", "GRANTS_INSTANCE_PATH": str(tmp_path),
-            "SECRET_KEY": "s" * 48, "DATABASE_URL": worker_database, "REDIS_URL": redis_url,
-            "SMTP_URL": f"smtp://127.0.0.1:{smtp.port}", "FORCE_HTTPS": "false",
+            "GRANTS_CONFIG": "production",
+            "GRANTS_INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "s" * 48,
+            "DATABASE_URL": worker_database,
+            "REDIS_URL": redis_url,
+            "SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "FORCE_HTTPS": "false",
         }
         env = environment(**settings)
         grants_command(env, "db", "upgrade")
         web = own_app("production", settings)
         with celery_worker(env, tmp_path / "worker.log"):
             with web.app_context():
-                register_user(email="liu.yang@example.org", full_name="Liu Yang",
-                              password="millet-drought-trial-3")
+                register_user(
+                    email="liu.yang@example.org", full_name="Liu Yang", password="millet-drought-trial-3"
+                )
                 db.session.commit()
             wait_for(lambda: handler.messages)
             with web.app_context():

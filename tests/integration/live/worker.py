@@ -10,8 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 
-APP_ENVIRONMENT = ("GRANTS_CONFIG", "GRANTS_INSTANCE_PATH", "DATABASE_URL", "REDIS_URL", "SMTP_URL",
-                   "SECRET_KEY", "MAIL_DIR", "FORCE_HTTPS")
+APP_ENVIRONMENT = (
+    "GRANTS_CONFIG",
+    "GRANTS_INSTANCE_PATH",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SMTP_URL",
+    "SECRET_KEY",
+    "MAIL_DIR",
+    "FORCE_HTTPS",
+)
 
 
 def environment(**values: str) -> dict[str, str]:
@@ -22,8 +30,9 @@ def environment(**values: str) -> dict[str, str]:
 
 
 def grants_command(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(BIN / "grants"), *args], env=env, cwd=ROOT, check=True, capture_output=True,
-                   timeout=120)
+    subprocess.run(
+        [str(BIN / "grants"), *args], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120
+    )
 
 
 @contextlib.contextmanager
@@ -31,9 +40,23 @@ def celery_worker(env: dict[str, str], log_path: Path):
     """A worker on the app's own broker, stopped (and its log shown on failure) afterwards."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--pool", "solo",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(BIN / "celery"),
+                "-A",
+                "workers.celery_app",
+                "worker",
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel",
+                "INFO",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield process
