@@ -9,6 +9,11 @@ from grants.applications.models import Application, Declaration, DeclarationKind
 from grants.applications.services.common import require_editable, require_lead
 from grants.audit.services import record
 
+DECLARATION_TITLES = {
+    DeclarationKind.INTELLECTUAL_PROPERTY: "Intellectual-property provisions accepted",
+    DeclarationKind.ETHICS: "Ethics declaration made",
+    DeclarationKind.DATA_PROTECTION: "Data-protection consent given",
+}
 DECLARATION_TEXTS = {
     DeclarationKind.INTELLECTUAL_PROPERTY: (
         "We accept the programme's intellectual-property provisions, and will agree the management "

@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from grants.applications.services.budget import CATEGORY_LABELS, funder_totals
 from grants.applications.services.checklist import sections
+from grants.applications.services.confirmations import side_statuses
+from grants.applications.services.declarations import DECLARATION_TITLES
 from grants.applications.services.listing import find_application, find_attachment
 from grants.security.policy import Loads
 from grants.security.predicates import can_edit_application, can_lead_application
@@ -33,4 +35,5 @@ def section_page(template: str, application, status: int = 200, **context):
 @bp.app_context_processor
 def _budget_helpers() -> dict:
     """What the read-only application summary needs on any page that includes it."""
-    return {"budget_totals": funder_totals, "budget_categories": CATEGORY_LABELS}
+    return {"budget_totals": funder_totals, "budget_categories": CATEGORY_LABELS,
+            "declaration_titles": DECLARATION_TITLES, "side_statuses": side_statuses}

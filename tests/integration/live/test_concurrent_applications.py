@@ -103,7 +103,7 @@ def test_two_simultaneous_saves_from_the_same_version_one_wins_one_is_told(live_
 
 
 def test_two_simultaneous_submissions_make_one(live_app):
-    application_id, lead_id, _ = ready_application(live_app)
+    application_id, _lead_id, _partner_id = ready_application(live_app)
 
     def submit():
         application = db.session.get(Application, application_id)
