@@ -108,7 +108,7 @@ class CallFactoryMixin:
     def join(self, application, person, *, role="lead", country="CN", now=None):
         """Invite ``person`` and accept as them; returns the member row."""
         now = now or utcnow()
-        team.invite_member(
+        invitation = team.invite_member(
             application.lead_applicant,
             application,
             email=person.email,
@@ -118,9 +118,7 @@ class CallFactoryMixin:
             institution_id=person.institution_id,
             now=now,
         )
-        self.session.flush()
-        member = next(m for m in application.members if m.email == person.email)
-        member.user_id, member.accepted_at, member.invitation_token_hash = person.id, now, None
+        member = team.accept_member_invitation(person, invitation.token, now)
         self.session.flush()
         return member
 

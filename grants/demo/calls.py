@@ -191,7 +191,7 @@ def _joint_draft(call: Call, now: datetime) -> Application:
         expected_version=application.lock_version,
         now=now,
     )
-    team.invite_member(
+    invitation = team.invite_member(
         lead,
         application,
         email=partner.email,
@@ -201,9 +201,7 @@ def _joint_draft(call: Call, now: datetime) -> Application:
         institution_id=partner.institution_id,
         now=now,
     )
-    db.session.flush()
-    member = application.members[-1]
-    member.user_id, member.accepted_at, member.invitation_token_hash = partner.id, now, None
+    team.accept_member_invitation(partner, invitation.token, now)
     uk_funder, cn_funder = call.funders
     budget.add_budget_line(
         lead,

@@ -1,27 +1,12 @@
 """ORCID checks, route policies and object-level predicates, without HTTP or a database."""
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from grants.accounts.orcid import normalise_orcid
 from grants.accounts.roles import Role
 from grants.security.policy import ADMIN, PUBLIC, SIGNED_IN, STAFF, Access
 from grants.security.predicates import can_change_role, can_invite, can_manage_accounts
-
-
-@dataclass
-class Person:
-    id: int
-    roles: set = field(default_factory=set)
-    is_authenticated: bool = True
-
-    def has_role(self, role):
-        return role is Role.RESEARCHER or role in self.roles
-
-
-class Anonymous:
-    is_authenticated = False
+from tests.unit.people import Anonymous, Person
 
 
 @pytest.mark.parametrize(

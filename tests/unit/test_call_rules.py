@@ -1,6 +1,6 @@
 """State tables, deadlines in words, and the application predicates, without a database."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,16 +17,7 @@ from grants.security.predicates import (
     can_see_call,
     can_view_application,
 )
-
-
-@dataclass
-class Person:
-    id: int
-    roles: set = field(default_factory=set)
-    is_authenticated: bool = True
-
-    def has_role(self, role):
-        return role is Role.RESEARCHER or role in self.roles
+from tests.unit.people import Person
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,6 +19,13 @@ from grants.links import external_url
 from grants.notifications.services import queue_email
 
 MAX_TEAM_SIZE = 20
+
+
+@dataclass(frozen=True)
+class MemberInvitation:
+    member: TeamMember
+    token: str
+
 ROLE_LABELS = {MemberRole.LEAD: "Lead investigator", MemberRole.CO_INVESTIGATOR: "Co-investigator"}
 
 
@@ -31,8 +39,11 @@ def invite_member(
     country: str,
     institution_id: int | None,
     now: datetime,
-) -> TeamMember:
-    """Add a pending member and email them a link to join."""
+) -> MemberInvitation:
+    """Add a pending member and email them a link to join.
+
+    Returns the member with the link's token, which is stored only as a digest; the CLI and demo
+    accept with it the way the invitee's browser would."""
     require_editable(actor, application, now)
     require_lead(actor, application, "invite people to the team")
     email = normalise_email(email)
@@ -85,7 +96,7 @@ def invite_member(
             "link": external_url("applications.team_invitation", token=token),
         },
     )
-    return member
+    return MemberInvitation(member, token)
 
 
 def lead_for(application: Application, country: str) -> TeamMember | None:
