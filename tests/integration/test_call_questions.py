@@ -3,6 +3,8 @@
 import pytest
 
 from grants.applications.services.answers import answers_by_key, questions_for, save_answers
+from grants.applications.services.attachments import upload_attachment
+from grants.applications.services.checklist import gaps
 from grants.applications.services.submission import submit_application
 from grants.calls.services.question_sets import (
     QuestionSpec,
@@ -12,6 +14,7 @@ from grants.calls.services.question_sets import (
     remove_question,
     update_question,
 )
+from grants.demo.pdf import one_page_pdf
 from grants.errors import ValidationError
 from grants.timeutil import utcnow
 from tests.call_factories import long_text
@@ -135,3 +138,32 @@ def test_answers_are_checked_against_their_question(factory):
         students: "3",
         start: "2019-04-01",
     }
+
+
+def test_a_file_question_is_answered_with_an_uploaded_pdf(factory):
+    call = factory.call(questions=[QuestionSpec("file", "Data management plan")])
+    application = factory.complete_application(call)
+    question = questions_for(application)[0]
+    assert [gap.message for gap in gaps(application, utcnow())] == [
+        "Upload the file for question 1: Data management plan"
+    ]
+    with pytest.raises(ValidationError, match="which question"):
+        upload_attachment(
+            application.lead_applicant,
+            application,
+            kind="answer",
+            filename="dmp.pdf",
+            content=one_page_pdf("DMP"),
+            question_key="no-such-key",
+            now=utcnow(),
+        )
+    upload_attachment(
+        application.lead_applicant,
+        application,
+        kind="answer",
+        filename="dmp.pdf",
+        content=one_page_pdf("DMP"),
+        question_key=question.key,
+        now=utcnow(),
+    )
+    assert gaps(application, utcnow()) == []

@@ -263,3 +263,32 @@ def test_my_applications_lists_what_i_have_joined(pair):
     page = partner_client.get("/applications").get_data(as_text=True)
     assert application.title in page and "Draft" in page
     assert re.search(rf'href="/applications/{application.id}"', page)
+
+
+def test_someone_who_registers_after_being_invited_finds_the_invitation_waiting(app, factory, sign_in, pair):
+    application, lead_client, _ = pair
+    post_form(
+        lead_client,
+        f"/applications/{application.id}/team",
+        {
+            "full_name": "New Person",
+            "email": "new.person@example.org",
+            "role": "co_investigator",
+            "country": "GB",
+            "institution_id": factory.institution().id,
+        },
+    )
+    newcomer = factory.researcher("GB", email="new.person@example.org")  # registered and confirmed later
+    client = app.test_client()
+    sign_in(newcomer, http_client=client)
+    listing = client.get("/applications").get_data(as_text=True)
+    assert "Invitations to join a team" in listing and application.title in listing
+    member = next(m for m in application.members if m.email == newcomer.email)
+
+    outsider = app.test_client()
+    sign_in(factory.researcher(), http_client=outsider)
+    assert post_form(outsider, f"/team-invitations/pending/{member.id}").status_code == 404
+    assert post_form(client, f"/team-invitations/pending/{member.id}").status_code == 303
+    assert member.user_id == newcomer.id
+    assert client.get(f"/applications/{application.id}/details").status_code == 200
+    assert "Invitations to join a team" not in client.get("/applications").get_data(as_text=True)

@@ -94,6 +94,7 @@ ACCESS = {
     "applications.reopen": ("GET", "/applications/{application}/reopen", OFFICER),
     "applications.team_invitation": ("GET", "/team-invitations/some-token", ANYONE),
     "applications.accept_team_invitation": ("POST", "/team-invitations/some-token", SIGNED_IN),
+    "applications.join_pending": ("POST", "/team-invitations/pending/999", SIGNED_IN),
 }
 
 

@@ -12,6 +12,7 @@ from grants.accounts.models import Institution, User
 from grants.accounts.services.common import normalise_email, token_digest
 from grants.applications.models import Application, MemberRole, TeamMember
 from grants.applications.services.common import require_editable, require_lead
+from grants.applications.states import ApplicationState
 from grants.audit.services import record
 from grants.errors import Conflict, InvalidToken, NotFound, PermissionDenied, ValidationError
 from grants.extensions import db
@@ -25,6 +26,7 @@ MAX_TEAM_SIZE = 20
 class MemberInvitation:
     member: TeamMember
     token: str
+
 
 ROLE_LABELS = {MemberRole.LEAD: "Lead investigator", MemberRole.CO_INVESTIGATOR: "Co-investigator"}
 
@@ -115,8 +117,39 @@ def find_member_invitation(token: str) -> TeamMember:
 
 
 def accept_member_invitation(user: User, token: str, now: datetime) -> TeamMember:
-    """Join the team. The link works once, for the account with the invited email address."""
-    member = find_member_invitation(token)
+    """Join the team from the emailed link. It works once, for the account with the invited address."""
+    return _join(user, find_member_invitation(token), now)
+
+
+def pending_invitations(user: User) -> list[TeamMember]:
+    """Invitations to ``user``'s verified address not yet accepted, on drafts still open to editing.
+
+    Someone who had to create an account first finds them here, without the email's link."""
+    if not user.is_verified:
+        return []
+    return list(
+        db.session.scalars(
+            select(TeamMember)
+            .join(Application)
+            .where(
+                TeamMember.email == user.email,
+                TeamMember.accepted_at.is_(None),
+                Application.state == ApplicationState.DRAFT,
+            )
+            .order_by(TeamMember.invited_at.desc())
+        )
+    )
+
+
+def accept_pending_invitation(user: User, member_id: int, now: datetime) -> TeamMember:
+    """Join from the list of pending invitations (the account's verified address proves the invite)."""
+    member = db.session.get(TeamMember, member_id)
+    if member is None or member.accepted_at is not None or member.email != user.email:
+        raise NotFound("That invitation is not open for you.")
+    return _join(user, member, now)
+
+
+def _join(user: User, member: TeamMember, now: datetime) -> TeamMember:
     if member.email != user.email:
         raise PermissionDenied(
             f"This invitation was sent to {member.email}. Sign in with that address to accept it."

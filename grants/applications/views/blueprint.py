@@ -35,5 +35,9 @@ def section_page(template: str, application, status: int = 200, **context):
 @bp.app_context_processor
 def _budget_helpers() -> dict:
     """What the read-only application summary needs on any page that includes it."""
-    return {"budget_totals": funder_totals, "budget_categories": CATEGORY_LABELS,
-            "declaration_titles": DECLARATION_TITLES, "side_statuses": side_statuses}
+    return {
+        "budget_totals": funder_totals,
+        "budget_categories": CATEGORY_LABELS,
+        "declaration_titles": DECLARATION_TITLES,
+        "side_statuses": side_statuses,
+    }

@@ -10,6 +10,7 @@ from grants.applications.forms import DetailsForm, StartApplicationForm
 from grants.applications.services import answers as answer_services
 from grants.applications.services import drafts
 from grants.applications.services.listing import my_applications
+from grants.applications.services.team import ROLE_LABELS, pending_invitations
 from grants.applications.views.blueprint import LOAD_APPLICATION, bp, section_page
 from grants.calls.models import Call
 from grants.calls.questions import QuestionKind
@@ -27,7 +28,12 @@ LOAD_OPEN_CALL = Loads("call_id", find_call, "call")
 @bp.get("/applications")
 @declare(SIGNED_IN)
 def mine():
-    return render_template("applications/mine.html", applications=my_applications(current_user))
+    return render_template(
+        "applications/mine.html",
+        applications=my_applications(current_user),
+        invitations=pending_invitations(current_user),
+        role_labels=ROLE_LABELS,
+    )
 
 
 @bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])

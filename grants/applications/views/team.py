@@ -115,3 +115,13 @@ def accept_team_invitation(token: str):
         return render_template("accounts/link_problem.html", message=error.message), error.status
     flash_success(f"You joined the team of “{member.application.title}”.")
     return redirect(url_for(".overview", application_id=member.application_id), 303)
+
+
+@bp.post("/team-invitations/pending/<int:member_id>")
+@declare(SIGNED_IN)
+def join_pending(member_id: int):
+    return perform(
+        lambda: team_services.accept_pending_invitation(current_user, member_id, utcnow()),
+        back=url_for(".mine"),
+        success="You joined the team. The application is now in your list.",
+    )
