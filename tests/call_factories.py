@@ -142,7 +142,7 @@ class CallFactoryMixin:
                 start_date=closing + timedelta(days=90),
                 duration_months=24,
             ),
-            expected_version=application.lock_version,
+            expected_version=application.details_version,
             now=now,
         )
         uk, cn = call.funders

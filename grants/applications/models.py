@@ -65,9 +65,12 @@ class Application(db.Model):
     keywords: Mapped[str] = mapped_column(String(500), default="")
     start_date: Mapped[date | None]
     duration_months: Mapped[int | None]
-    # Bumped by every save of the written content; a save names the version it started from,
-    # and a save from an older version is refused instead of overwriting someone else's words.
-    lock_version: Mapped[int] = mapped_column(default=1)
+    # Bumped by every save of the details (and, separately, of the answers to the call's questions);
+    # a save names the version it started from, and a save from an older version is refused
+    # instead of overwriting someone else's words. Two versions, so that editing one part while a
+    # colleague edits the other is no conflict.
+    details_version: Mapped[int] = mapped_column(default=1)
+    answers_version: Mapped[int] = mapped_column(default=1)
     content_updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     content_updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -188,7 +188,7 @@ def _joint_draft(call: Call, now: datetime) -> Application:
             start_date=None,
             duration_months=36,
         ),
-        expected_version=application.lock_version,
+        expected_version=application.details_version,
         now=now,
     )
     invitation = team.invite_member(

@@ -61,11 +61,18 @@ def test_a_joint_application_is_completed_and_submitted(page, browser, served, s
     page.get_by_role("button", name="Save and return to overview").click()
     expect(page.get_by_text("Project details saved.")).to_be_visible()
 
+    # Typing and leaving at once, before the autosave timer: the page hands the change over as it goes.
+    page.get_by_role("link", name="Project details").click()
+    page.get_by_label("Keywords").press("End")
+    page.get_by_label("Keywords").type(", drought")
     page.get_by_role("link", name="Call questions").click()
     page.locator("textarea").first.fill("Data go to both institutions' repositories under one agreement.")
     page.get_by_label("TRL 4-6").check()
     page.get_by_role("button", name="Save and return to overview").click()
     expect(page.get_by_text("Answers saved.")).to_be_visible()
+
+    page.get_by_role("link", name="Project details").click()
+    expect(page.get_by_label("Keywords")).to_have_value(re.compile(", drought$"))
 
     page.get_by_role("link", name="Attachments").click()
     pdf = tmp_path / "cv.pdf"

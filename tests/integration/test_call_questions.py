@@ -35,7 +35,7 @@ def test_a_submitted_application_keeps_the_questions_it_answered(factory, db_ses
         application.lead_applicant,
         application,
         {key: "Shared on Zenodo."},
-        expected_version=application.lock_version,
+        expected_version=application.answers_version,
         now=utcnow(),
     )
     submit_application(application.lead_applicant, application.id, utcnow())
@@ -62,7 +62,7 @@ def test_a_draft_moves_to_the_new_questions_and_keeps_its_answers(factory, db_se
         application.lead_applicant,
         application,
         {data_plan.key: "Open data", acronym.key: "HEAT"},
-        expected_version=application.lock_version,
+        expected_version=application.answers_version,
         now=utcnow(),
     )
     officer = factory.officer()
@@ -71,7 +71,11 @@ def test_a_draft_moves_to_the_new_questions_and_keeps_its_answers(factory, db_se
     db_session.expire_all()
 
     save_answers(
-        application.lead_applicant, application, {}, expected_version=application.lock_version, now=utcnow()
+        application.lead_applicant,
+        application,
+        {},
+        expected_version=application.answers_version,
+        now=utcnow(),
     )
     assert application.question_set_id == current_question_set(call).id
     assert [q.label for q in questions_for(application)] == ["Data plan", "Field season starts"]
@@ -124,12 +128,12 @@ def test_answers_are_checked_against_their_question(factory):
         {start: "31/02/2019"},
     ):
         with pytest.raises(ValidationError):
-            save_answers(lead, application, raw, expected_version=application.lock_version, now=utcnow())
+            save_answers(lead, application, raw, expected_version=application.answers_version, now=utcnow())
     save_answers(
         lead,
         application,
         {trl: "4-6", partners: ["NGO", "Industry"], students: "3", start: "2019-04-01"},
-        expected_version=application.lock_version,
+        expected_version=application.answers_version,
         now=utcnow(),
     )
     assert answers_by_key(application) == {

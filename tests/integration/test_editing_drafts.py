@@ -42,7 +42,7 @@ def details_form(version, **changes):
 
 def test_two_members_editing_at_once_one_wins_and_the_other_is_told(pair, db_session):
     application, lead_client, partner_client = pair
-    version = application.lock_version  # both opened the page at this version
+    version = application.details_version  # both opened the page at this version
     assert (
         post_form(
             lead_client,
@@ -83,7 +83,7 @@ def test_someone_elses_draft_is_forbidden_by_url(app, factory, sign_in, pair):
         post_form(
             stranger,
             f"/applications/{application.id}/details",
-            details_form(application.lock_version, abstract="Mine now"),
+            details_form(application.details_version, abstract="Mine now"),
         ).status_code
         == 403
     )
@@ -92,7 +92,7 @@ def test_someone_elses_draft_is_forbidden_by_url(app, factory, sign_in, pair):
 
 def test_autosave_saves_and_returns_the_new_version(pair):
     application, lead_client, _ = pair
-    before = application.lock_version
+    before = application.details_version
     response = post_form(
         lead_client,
         f"/applications/{application.id}/autosave",
@@ -105,7 +105,7 @@ def test_autosave_saves_and_returns_the_new_version(pair):
 
 def test_autosave_from_a_stale_page_is_refused_with_409(pair):
     application, lead_client, partner_client = pair
-    version = application.lock_version
+    version = application.details_version
     post_form(
         lead_client,
         f"/applications/{application.id}/autosave",
@@ -126,7 +126,7 @@ def test_word_limits_hold_on_the_server(pair):
     too_long = post_form(
         lead_client,
         f"/applications/{application.id}/questions",
-        {"version": application.lock_version, f"q_{question.key}": "one two three four five six"},
+        {"version": application.answers_version, f"q_{question.key}": "one two three four five six"},
     )
     assert too_long.status_code == 422
     assert "Keep this to 5 words; it has 6." in too_long.get_data(as_text=True)
@@ -134,14 +134,14 @@ def test_word_limits_hold_on_the_server(pair):
     autosaved = post_form(
         lead_client,
         f"/applications/{application.id}/autosave",
-        {"section": "questions", "version": application.lock_version, f"q_{question.key}": "一二三四五六"},
+        {"section": "questions", "version": application.answers_version, f"q_{question.key}": "一二三四五六"},
     )
     assert autosaved.status_code == 422
     assert (
         post_form(
             lead_client,
             f"/applications/{application.id}/questions",
-            {"version": application.lock_version, f"q_{question.key}": "one two three"},
+            {"version": application.answers_version, f"q_{question.key}": "one two three"},
         ).status_code
         == 303
     )
@@ -153,7 +153,7 @@ def test_the_abstract_word_limit_holds_on_the_server(pair):
     response = post_form(
         lead_client,
         f"/applications/{application.id}/details",
-        details_form(application.lock_version, abstract="word " * 501),
+        details_form(application.details_version, abstract="word " * 501),
     )
     assert response.status_code == 422
     assert "Keep the abstract to 500 words; it has 501." in response.get_data(as_text=True)
@@ -169,7 +169,7 @@ def test_values_outside_the_calls_rules_are_refused(pair):
         response = post_form(
             lead_client,
             f"/applications/{application.id}/details",
-            details_form(application.lock_version, **changes),
+            details_form(application.details_version, **changes),
         )
         assert response.status_code == 422, changes
         assert message in response.get_data(as_text=True)
@@ -184,7 +184,7 @@ def test_a_draft_cannot_change_after_the_call_closes(factory, db_session):
             application.lead_applicant,
             application,
             DetailsInput("New title", "", "", "", None, None),
-            expected_version=application.lock_version,
+            expected_version=application.details_version,
             now=utcnow(),
         )
 
@@ -254,7 +254,7 @@ def test_services_refuse_people_outside_the_team(factory):
     application = factory.draft(factory.call())
     with pytest.raises(PermissionDenied):
         save_answers(
-            factory.researcher(), application, {}, expected_version=application.lock_version, now=utcnow()
+            factory.researcher(), application, {}, expected_version=application.answers_version, now=utcnow()
         )
 
 
@@ -292,3 +292,27 @@ def test_someone_who_registers_after_being_invited_finds_the_invitation_waiting(
     assert member.user_id == newcomer.id
     assert client.get(f"/applications/{application.id}/details").status_code == 200
     assert "Invitations to join a team" not in client.get("/applications").get_data(as_text=True)
+
+
+def test_editing_the_details_while_a_colleague_answers_questions_is_no_conflict(pair):
+    application, lead_client, partner_client = pair
+    question = application.question_set.questions[0]
+    details_version, answers_version = application.details_version, application.answers_version
+    assert (
+        post_form(
+            partner_client,
+            f"/applications/{application.id}/questions",
+            {"version": answers_version, f"q_{question.key}": "Open data"},
+        ).status_code
+        == 303
+    )
+    assert (
+        post_form(
+            lead_client,
+            f"/applications/{application.id}/details",
+            details_form(details_version, abstract="Heat stress"),
+        ).status_code
+        == 303
+    )
+    assert application.abstract == "Heat stress"
+    assert [answer.value for answer in application.answers] == ["Open data"]

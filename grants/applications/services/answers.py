@@ -37,7 +37,7 @@ def save_answers(
         for key, value in raw.items()
         if key in questions and questions[key].kind != QuestionKind.FILE
     }
-    claim_content_edit(actor, application, expected_version, now)
+    claim_content_edit(actor, application, expected_version, now, part="answers")
     stored = {answer.question.key: answer for answer in application.answers}
     changed = []
     for key, value in cleaned.items():

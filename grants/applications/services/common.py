@@ -40,28 +40,35 @@ def closing_time_text(application: Application) -> str:
     return call.closes_at.astimezone(call.zone).strftime("%d %B %Y at %H:%M %Z")
 
 
+EDITABLE_PARTS = {"details": "details_version", "answers": "answers_version"}
+
+
 def claim_content_edit(
-    actor: User, application: Application, expected_version: int | None, now: datetime
+    actor: User, application: Application, expected_version: int | None, now: datetime, *, part: str
 ) -> None:
-    """Take the next content version, or refuse because someone saved since ``expected_version``.
+    """Take the next version of ``part`` ("details" or "answers"), or refuse because someone saved
+    it since ``expected_version``.
 
     A compare-and-set in SQL: two members saving at once both send the same version and exactly
     one UPDATE matches; the other is told who got there first instead of overwriting their words.
     """
+    column = getattr(Application, EDITABLE_PARTS[part])
     result = db.session.execute(
         update(Application)
-        .where(Application.id == application.id, Application.lock_version == expected_version)
+        .where(Application.id == application.id, column == expected_version)
         .values(
-            lock_version=Application.lock_version + 1,
-            content_updated_at=now,
-            content_updated_by_id=actor.id,
+            {
+                column: column + 1,
+                Application.content_updated_at: now,
+                Application.content_updated_by_id: actor.id,
+            }
         )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.refresh(application)
         raise Conflict(stale_edit_message(actor, application))
-    db.session.refresh(application, ["lock_version", "content_updated_at", "content_updated_by_id"])
+    db.session.refresh(application, [column.key, "content_updated_at", "content_updated_by_id"])
 
 
 def stale_edit_message(actor: User, application: Application) -> str:

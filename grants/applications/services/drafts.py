@@ -91,7 +91,7 @@ def save_details(
         "start_date": _clean_start(call, details.start_date),
         "duration_months": _clean_duration(call, details.duration_months),
     }
-    claim_content_edit(actor, application, expected_version, now)
+    claim_content_edit(actor, application, expected_version, now, part="details")
     changed = [name for name, value in values.items() if getattr(application, name) != value]
     for name in changed:
         setattr(application, name, values[name])

@@ -4,6 +4,7 @@ from flask import abort, redirect, send_file, url_for
 from flask_login import current_user
 
 from grants.applications.forms import AttachmentForm
+from grants.applications.models import AttachmentKind
 from grants.applications.services import attachments as attachment_services
 from grants.applications.services.answers import questions_for
 from grants.applications.storage import path_of
@@ -24,6 +25,8 @@ def _form(application) -> AttachmentForm:
     )
     file_questions = [q for q in questions_for(application) if q.kind == QuestionKind.FILE]
     form.question_key.choices = options([("", "Not an answer"), *((q.key, q.label) for q in file_questions)])
+    if not file_questions:
+        form.kind.choices = [choice for choice in form.kind.choices if choice.value != AttachmentKind.ANSWER]
     return form
 
 

@@ -85,7 +85,7 @@ def overview(application):
 def _details_form(application, formdata=None) -> DetailsForm:
     form = DetailsForm(formdata=formdata, obj=None if formdata else application)
     if formdata is None:
-        form.version.data = application.lock_version
+        form.version.data = application.details_version
     form.priority_area.choices = options(
         [("", "Choose a priority area"), *((a, a) for a in application.call.area_names)]
     )
@@ -160,7 +160,7 @@ def _questions_page(application, values, errors, form_errors, status=200):
         values=values,
         errors=errors,
         form_errors=form_errors,
-        version=application.lock_version,
+        version=application.answers_version,
     )
 
 
@@ -201,9 +201,8 @@ def autosave(application):
             return jsonify(saved=False, errors={error.field or "form": [error.message]}), error.status
     else:
         return jsonify(saved=False, errors={"form": ["Unknown section."]}), 400
-    return jsonify(
-        saved=True, version=application.lock_version, saved_at=application.content_updated_at.isoformat()
-    )
+    version = application.details_version if section == "details" else application.answers_version
+    return jsonify(saved=True, version=version, saved_at=application.content_updated_at.isoformat())
 
 
 def _version(value: str | None) -> int | None:

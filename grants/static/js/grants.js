@@ -11,7 +11,19 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-countdown]").forEach(startCountdown);
   document.querySelectorAll("time[data-local-time]").forEach(addBrowserTime);
   document.querySelectorAll("form[data-autosave]").forEach(autosave);
+  document.querySelectorAll("[data-show-when]").forEach(showWhen);
 });
+
+// Show a field only when another has a given value: data-show-when="kind=cv".
+function showWhen(wrapper) {
+  const [name, value] = wrapper.dataset.showWhen.split("=");
+  const control = wrapper.closest("form").elements[name];
+  const update = () => {
+    wrapper.hidden = control.value !== value;
+  };
+  control.addEventListener("change", update);
+  update();
+}
 
 // Words as the server counts them: CJK characters one each, other runs of non-space characters.
 const WORD = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]|[^\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+/g;
@@ -122,11 +134,18 @@ function autosave(form) {
     window.clearTimeout(timer);
     dirty = false;
   });
-  // A tab being closed or hidden: hand the last changes to the browser to send.
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden" && dirty && !stale) {
+  // A tab being closed, hidden or left: hand the last changes to the browser to send.
+  const flush = () => {
+    if (dirty && !stale) {
       dirty = false;
+      window.clearTimeout(timer);
       navigator.sendBeacon(form.dataset.autosave, body());
     }
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") {
+      flush();
+    }
   });
+  window.addEventListener("pagehide", flush);
 }

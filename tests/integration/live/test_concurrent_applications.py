@@ -72,7 +72,7 @@ def race(app, actions):
 def test_two_simultaneous_saves_from_the_same_version_one_wins_one_is_told(live_app):
     application_id, lead_id, partner_id = ready_application(live_app)
     with live_app.app_context():
-        version = db.session.get(Application, application_id).lock_version
+        version = db.session.get(Application, application_id).details_version
 
     def save_as(user_id, abstract):
         def action():
@@ -99,7 +99,7 @@ def test_two_simultaneous_saves_from_the_same_version_one_wins_one_is_told(live_
     with live_app.app_context():
         stored = db.session.get(Application, application_id)
         assert stored.abstract == winners[0]
-        assert stored.lock_version == version + 1
+        assert stored.details_version == version + 1
 
 
 def test_two_simultaneous_submissions_make_one(live_app):
