@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from grants.applications.services.submission import submit_application
 from grants.calls.models import Call, Funder, Programme
 from grants.calls.services.lifecycle import close_calls_past_deadline, open_call, start_reviewing
 from grants.calls.services.listing import CallFilters, public_calls
@@ -220,3 +221,14 @@ def test_a_call_cannot_open_after_its_closing_time(factory):
     call = factory.call(open_it=False)
     with pytest.raises(Conflict, match="closing time has passed"):
         open_call(factory.officer(), call, call.closes_at + timedelta(seconds=1))
+
+
+def test_officers_see_submitted_applications_and_a_count_of_drafts(officer_client, factory):
+    call = factory.call()
+    submitted = factory.complete_application(call)
+    submit_application(submitted.lead_applicant, submitted.id, utcnow())
+    draft = factory.draft(call)
+    page = officer_client.get(f"/manage/calls/{call.id}").get_data(as_text=True)
+    assert submitted.reference in page
+    assert "1 submitted; 1 draft in progress" in page
+    assert f'href="/applications/{draft.id}"' not in page

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grants.accounts.models import User
 from grants.applications.models import Application, Attachment, TeamMember
+from grants.applications.states import ApplicationState
 from grants.calls.models import Call
 from grants.extensions import db
 
@@ -20,6 +21,17 @@ def my_applications(user: User) -> list[Application]:
             select(Application)
             .where(Application.id.in_(joined))
             .order_by(Application.content_updated_at.desc(), Application.id.desc())
+        )
+    )
+
+
+def count_drafts(call: Call) -> int:
+    """Drafts in progress that were never submitted: a number for officers, not a list to read."""
+    return db.session.scalar(
+        select(func.count(Application.id)).where(
+            Application.call_id == call.id,
+            Application.reference.is_(None),
+            Application.state == ApplicationState.DRAFT,
         )
     )
 

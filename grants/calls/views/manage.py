@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.applications.services.listing import call_applications
+from grants.applications.services.listing import call_applications, count_drafts
 from grants.calls.forms import (
     CallForm,
     CallFunderForm,
@@ -135,7 +135,8 @@ def manage_call(call):
         criterion_form=CriterionForm(),
         question_set=current_question_set(call),
         problems=opening_problems(call, utcnow()) if call.state == "draft" else [],
-        applications=call_applications(call, include_drafts=True, page=request.args.get("page", 1, type=int)),
+        drafts_in_progress=count_drafts(call),
+        applications=call_applications(call, page=request.args.get("page", 1, type=int)),
     )
 
 
