@@ -187,8 +187,9 @@ class CallFactoryMixin:
         declarations.set_declarations(
             lead, application, {"intellectual_property", "ethics", "data_protection"}, now
         )
-        confirmations.confirm_side(lead, application, "GB", now)
-        confirmations.confirm_side(partner, application, "CN", now)
+        if call.requires_lead_per_country:
+            confirmations.confirm_side(lead, application, "GB", now)
+            confirmations.confirm_side(partner, application, "CN", now)
         self.session.flush()
         return application
 

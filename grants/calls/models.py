@@ -67,7 +67,7 @@ class Call(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    programme: Mapped[Programme] = relationship(back_populates="calls")
+    programme: Mapped[Programme] = relationship(back_populates="calls", lazy="joined")
     funders: Mapped[list[CallFunder]] = relationship(
         back_populates="call", cascade="all, delete-orphan", order_by="CallFunder.id", lazy="selectin"
     )

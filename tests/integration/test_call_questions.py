@@ -5,6 +5,7 @@ import pytest
 from grants.applications.services.answers import answers_by_key, questions_for, save_answers
 from grants.applications.services.attachments import upload_attachment
 from grants.applications.services.checklist import gaps
+from grants.applications.services.drafts import DetailsInput, save_details
 from grants.applications.services.submission import submit_application
 from grants.calls.services.question_sets import (
     QuestionSpec,
@@ -15,7 +16,7 @@ from grants.calls.services.question_sets import (
     update_question,
 )
 from grants.demo.pdf import one_page_pdf
-from grants.errors import ValidationError
+from grants.errors import Conflict, ValidationError
 from grants.timeutil import utcnow
 from tests.call_factories import long_text
 
@@ -171,3 +172,21 @@ def test_a_file_question_is_answered_with_an_uploaded_pdf(factory):
         now=utcnow(),
     )
     assert gaps(application, utcnow()) == []
+
+
+def test_a_colleague_answering_old_questions_is_told_when_the_draft_moves_to_new_ones(factory):
+    call = factory.call(questions=[long_text("Data plan")])
+    application = factory.draft(call)
+    open_page_version = application.answers_version  # a colleague has the questions page open
+    add_question(factory.officer(), call, QuestionSpec("short_text", "Acronym"))
+    save_details(
+        application.lead_applicant,
+        application,
+        DetailsInput(application.title, "", "", "", None, None),
+        expected_version=application.details_version,
+        now=utcnow(),
+    )
+    with pytest.raises(Conflict):
+        save_answers(
+            application.lead_applicant, application, {}, expected_version=open_page_version, now=utcnow()
+        )

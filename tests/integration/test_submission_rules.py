@@ -6,12 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from grants.applications.services import budget, confirmations, team
+from grants.applications.services.answers import questions_for
 from grants.applications.services.checklist import gaps
 from grants.applications.services.submission import (
     reopen_application,
     submit_application,
     withdraw_application,
 )
+from grants.calls.services.question_sets import QuestionSpec, add_question
 from grants.errors import Conflict, PermissionDenied, TransitionError
 from grants.timeutil import utcnow
 from tests.integration.conftest import post_form
@@ -185,3 +187,48 @@ def test_the_reopen_form_needs_a_reason_and_an_officer(factory, app, sign_in):
     assert empty.status_code == 422
     assert "Tell the team what to correct" in empty.get_data(as_text=True)
     assert application.state == "submitted"
+
+
+def test_a_question_added_after_the_draft_started_must_be_answered_before_submission(factory):
+    application = factory.complete_application()
+    add_question(factory.officer(), application.call, QuestionSpec("short_text", "Project acronym"))
+    with pytest.raises(Conflict, match="not complete"):
+        submit_application(application.lead_applicant, application.id, utcnow())
+    assert [q.label for q in questions_for(application)] == ["Project acronym"]
+
+
+def test_an_invitation_cannot_be_accepted_once_the_application_is_withdrawn(factory):
+    application = factory.draft(factory.call())
+    invitee = factory.researcher("CN")
+    invitation = team.invite_member(
+        application.lead_applicant,
+        application,
+        email=invitee.email,
+        full_name=invitee.full_name,
+        role="lead",
+        country="CN",
+        institution_id=invitee.institution_id,
+        now=utcnow(),
+    )
+    withdraw_application(application.lead_applicant, application, "", utcnow())
+    with pytest.raises(Conflict, match="withdrawn"):
+        team.accept_member_invitation(invitee, invitation.token, utcnow())
+    assert invitation.member.user_id is None
+
+
+def test_a_pending_lead_blocks_submission_even_where_leads_per_country_are_not_required(factory):
+    call = factory.call(bilateral=False)
+    application = factory.complete_application(call)
+    team.invite_member(
+        application.lead_applicant,
+        application,
+        email="late.lead@example.org",
+        full_name="Late Lead",
+        role="co_investigator",
+        country="CN",
+        institution_id=factory.institution(country="CN").id,
+        now=utcnow(),
+    )
+    assert "Late Lead has not accepted the invitation yet; wait for them or remove them." in [
+        gap.message for gap in gaps(application, utcnow())
+    ]

@@ -8,8 +8,9 @@ import pytest
 from grants.accounts.roles import Role
 from grants.applications.states import APPLICATION_TRANSITIONS, ApplicationState, check_application_transition
 from grants.calls.deadlines import deadline_views, in_final_days, time_left, zone_label
+from grants.calls.services.calls import local_to_utc
 from grants.calls.states import CALL_TRANSITIONS, CallState, check_call_transition
-from grants.errors import TransitionError
+from grants.errors import TransitionError, ValidationError
 from grants.security.predicates import (
     can_download_attachment,
     can_edit_application,
@@ -96,3 +97,18 @@ def test_draft_calls_are_for_staff_only():
     assert can_see_call(Person(1, {Role.OFFICER}), CallStub("draft"))
     assert not can_see_call(Person(2), CallStub("draft"))
     assert can_see_call(Person(2), CallStub("open"))
+
+
+@pytest.mark.parametrize(
+    ("local", "problem"),
+    [
+        (datetime(2025, 3, 30, 1, 30), "does not exist"),
+        (datetime(2025, 10, 26, 1, 30), "happens twice"),
+    ],
+)
+def test_a_deadline_must_name_one_instant_on_clock_change_days(local, problem):
+    with pytest.raises(ValidationError, match=problem):
+        local_to_utc(local, "Europe/London", "closes_local")
+    assert local_to_utc(datetime(2025, 6, 1, 16, 0), "Asia/Shanghai") == datetime(
+        2025, 6, 1, 8, 0, tzinfo=UTC
+    )

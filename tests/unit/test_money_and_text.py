@@ -78,3 +78,11 @@ def test_sizes_read_naturally():
         "10 MB",
         "10.1 MB",
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["1e999999", "€500", "1.0000000000000000000000000001", "1e-99999", "1000000000000000"]
+)
+def test_amounts_are_never_rounded_guessed_or_overflowed(text):
+    with pytest.raises(ValidationError):
+        parse_amount(text, "GBP")

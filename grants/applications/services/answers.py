@@ -30,7 +30,7 @@ def save_answers(
 
     Every answer is checked first, so one over its word limit saves none of them."""
     require_editable(actor, application, now)
-    move_to_current_questions(application)
+    move_to_current_questions(application, announce=False)  # this save takes the next version itself
     questions = {question.key: question for question in questions_for(application)}
     cleaned = {
         key: clean_answer(questions[key], value)
@@ -54,14 +54,16 @@ def save_answers(
     return application
 
 
-def move_to_current_questions(application: Application) -> None:
+def move_to_current_questions(application: Application, *, announce: bool = True) -> bool:
     """Bring a draft onto the call's newest question set, carrying answers by question key.
 
     Only drafts move: a submitted application keeps the version it was submitted against. An
-    answer whose question changed kind is dropped rather than reinterpreted."""
+    answer whose question changed kind is dropped rather than reinterpreted. With ``announce`` the
+    answers' version goes up, so a colleague's open questions page is told to reload rather than
+    saving against questions that are gone. True when the draft moved."""
     current = current_question_set(application.call)
     if current is None or application.question_set_id == current.id or not application.is_editable:
-        return
+        return False
     by_key = {question.key: question for question in current.questions}
     for answer in list(application.answers):
         target = by_key.get(answer.question.key)
@@ -70,4 +72,7 @@ def move_to_current_questions(application: Application) -> None:
         else:
             answer.question = target
     application.question_set = current
+    if announce:
+        application.answers_version += 1
     db.session.flush()
+    return True

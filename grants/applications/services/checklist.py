@@ -114,23 +114,29 @@ def _questions(application: Application) -> list[Gap]:
 def _team(application: Application) -> list[Gap]:
     found = []
     if application.call.requires_lead_per_country:
-        for country in application.call.countries:
-            lead = lead_for(application, country)
-            if lead is None:
-                found.append(Gap("team", f"Add a lead investigator for the {country_name(country)} side."))
-            elif not lead.has_joined:
-                found.append(
-                    Gap(
-                        "team",
-                        f"{lead.full_name}, the {country_name(country)} lead, has not "
-                        "accepted the invitation yet.",
-                    )
+        found.extend(
+            Gap("team", f"Add a lead investigator for the {country_name(country)} side.")
+            for country in application.call.countries
+            if lead_for(application, country) is None
+        )
+    for member in application.members:
+        if member.has_joined:
+            continue
+        if member.is_lead:
+            found.append(
+                Gap(
+                    "team",
+                    f"{member.full_name}, the {country_name(member.country)} lead, has not "
+                    "accepted the invitation yet.",
                 )
-    pending = [member for member in application.members if not member.has_joined and not member.is_lead]
-    found.extend(
-        Gap("team", f"{member.full_name} has not accepted the invitation yet; wait for them or remove them.")
-        for member in pending
-    )
+            )
+        else:
+            found.append(
+                Gap(
+                    "team",
+                    f"{member.full_name} has not accepted the invitation yet; wait for them or remove them.",
+                )
+            )
     return found
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from grants.accounts.models import User
 from grants.applications.models import Application
@@ -18,10 +18,29 @@ from grants.notifications.services import queue_email
 from grants.security.predicates import can_lead_application, team_membership
 
 
+def lock_application(application: Application) -> Application:
+    """Take the application's row lock and reload it, so the checks that follow see the latest
+    committed state: a save that started before a submission committed must not land after it.
+
+    Every change to an application and its parts goes through here first. On PostgreSQL this is
+    ``SELECT ... FOR UPDATE``; SQLite's IMMEDIATE transactions already serialise writers."""
+    application_id = application.id  # read before expiring: reading it after would reload too early
+    db.session.flush()
+    db.session.expire(application)
+    db.session.execute(select(Application.id).where(Application.id == application_id).with_for_update())
+    return application
+
+
 def require_editable(actor: User, application: Application, now: datetime) -> None:
     """Team members change drafts while the call accepts submissions (reopened ones after, too)."""
+    lock_application(application)
     if team_membership(actor, application) is None:
         raise PermissionDenied("Only members of this application's team can change it.")
+    require_open_draft(application, now)
+
+
+def require_open_draft(application: Application, now: datetime) -> None:
+    """A draft whose call still accepts submissions, or one reopened for correction."""
     if application.state != ApplicationState.DRAFT:
         raise Conflict(f"This application is {application.state_label.lower()} and can no longer be changed.")
     if application.submission_count == 0 and not application.call.accepts_submissions(now):
@@ -55,7 +74,11 @@ def claim_content_edit(
     column = getattr(Application, EDITABLE_PARTS[part])
     result = db.session.execute(
         update(Application)
-        .where(Application.id == application.id, column == expected_version)
+        .where(
+            Application.id == application.id,
+            Application.state == ApplicationState.DRAFT,
+            column == expected_version,
+        )
         .values(
             {
                 column: column + 1,

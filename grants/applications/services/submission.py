@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.applications.models import Application
+from grants.applications.services.answers import move_to_current_questions
 from grants.applications.services.checklist import gaps
-from grants.applications.services.common import closing_time_text, notify_team, require_lead
+from grants.applications.services.common import closing_time_text, lock_application, notify_team, require_lead
 from grants.applications.states import ApplicationState, check_application_transition
 from grants.audit.services import record
 from grants.calls.models import Call
@@ -33,14 +34,10 @@ def submit_application(actor: User, application_id: int, now: datetime) -> Submi
     the same result instead of a second submission. The closing time is checked here, against the
     clock, whatever the scheduler has or has not done.
     """
-    application = db.session.scalar(
-        select(Application)
-        .where(Application.id == application_id)
-        .with_for_update(of=Application)
-        .execution_options(populate_existing=True)
-    )
+    application = db.session.get(Application, application_id)
     if application is None:
         raise ValidationError("That application does not exist.")
+    lock_application(application)
     require_lead(actor, application, "submit the application")
     if application.state == ApplicationState.SUBMITTED and application.submitted_at is not None:
         return SubmissionResult(application, newly_submitted=False)
@@ -50,6 +47,7 @@ def submit_application(actor: User, application_id: int, now: datetime) -> Submi
         raise Conflict(
             f"The call closed on {closing_time_text(application)}; it no longer accepts submissions."
         )
+    move_to_current_questions(application)  # the questions officers set now are the ones to answer
     missing = gaps(application, now)
     if missing:
         raise Conflict(f"This application is not complete yet: {len(missing)} item(s) to do.")
@@ -97,6 +95,7 @@ def _next_reference(call: Call) -> str:
 
 def withdraw_application(actor: User, application: Application, reason: str, now: datetime) -> Application:
     """The lead applicant withdraws, at any point before a decision."""
+    lock_application(application)
     require_lead(actor, application, "withdraw the application")
     check_application_transition(application.state, ApplicationState.WITHDRAWN)
     reason = (reason or "").strip()
@@ -129,6 +128,7 @@ def reopen_application(actor: User, application: Application, reason: str, now: 
     """An officer sends a submitted application back to its team for a correction, saying why.
 
     It keeps its reference and may be resubmitted after the call's closing time."""
+    lock_application(application)
     if not can_reopen_application(actor, application):
         raise PermissionDenied("Only programme officers can reopen an application.")
     check_application_transition(application.state, ApplicationState.DRAFT)

@@ -11,7 +11,12 @@ from sqlalchemy import select
 from grants.accounts.models import Institution, User
 from grants.accounts.services.common import normalise_email, token_digest
 from grants.applications.models import Application, MemberRole, TeamMember
-from grants.applications.services.common import require_editable, require_lead
+from grants.applications.services.common import (
+    lock_application,
+    require_editable,
+    require_lead,
+    require_open_draft,
+)
 from grants.applications.states import ApplicationState
 from grants.audit.services import record
 from grants.errors import Conflict, InvalidToken, NotFound, PermissionDenied, ValidationError
@@ -150,6 +155,8 @@ def accept_pending_invitation(user: User, member_id: int, now: datetime) -> Team
 
 
 def _join(user: User, member: TeamMember, now: datetime) -> TeamMember:
+    lock_application(member.application)
+    require_open_draft(member.application, now)
     if member.email != user.email:
         raise PermissionDenied(
             f"This invitation was sent to {member.email}. Sign in with that address to accept it."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import select
@@ -40,10 +40,20 @@ class CallDetails:
     review_due_local: datetime | None = None
 
 
-def local_to_utc(value: datetime | None, zone_name: str) -> datetime | None:
+def local_to_utc(value: datetime | None, zone_name: str, field: str = "opens_local") -> datetime | None:
+    """The UTC instant a wall-clock time in ``zone_name`` means. Times the clock skips (spring
+    forward) or shows twice (autumn back) are refused: a deadline must mean one instant."""
     if value is None:
         return None
-    return value.replace(tzinfo=ZoneInfo(zone_name)).astimezone(ZoneInfo("UTC"))
+    zone = ZoneInfo(zone_name)
+    first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        skipped = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
+        what = "does not exist (the clocks go forward)" if skipped else "happens twice (the clocks go back)"
+        raise ValidationError(
+            f"{value:%H:%M} on {value:%d %B %Y} {what} in {zone_name}; choose another time.", field=field
+        )
+    return first.astimezone(UTC)
 
 
 def details_of(call: Call) -> CallDetails:
@@ -82,11 +92,11 @@ def _checked_values(details: CallDetails, call_id: int | None) -> dict:
         raise Conflict("Another call uses this reference prefix.", field="reference_prefix")
     if details.time_zone not in available_timezones():
         raise ValidationError("Choose a time zone.", field="time_zone")
-    opens_at = local_to_utc(details.opens_local, details.time_zone)
-    closes_at = local_to_utc(details.closes_local, details.time_zone)
+    opens_at = local_to_utc(details.opens_local, details.time_zone, "opens_local")
+    closes_at = local_to_utc(details.closes_local, details.time_zone, "closes_local")
     if closes_at <= opens_at:
         raise ValidationError("The call must close after it opens.", field="closes_local")
-    review_due_at = local_to_utc(details.review_due_local, details.time_zone)
+    review_due_at = local_to_utc(details.review_due_local, details.time_zone, "review_due_local")
     if review_due_at is not None and review_due_at <= closes_at:
         raise ValidationError("Reviews can only be due after the call closes.", field="review_due_local")
     if not 1 <= details.min_duration_months <= details.max_duration_months <= 120:

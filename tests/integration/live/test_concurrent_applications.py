@@ -10,6 +10,7 @@ import flask_migrate
 import pytest
 
 from grants.applications.models import Application
+from grants.applications.services.attachments import remove_attachment
 from grants.applications.services.drafts import DetailsInput, save_details
 from grants.applications.services.submission import submit_application
 from grants.errors import Conflict
@@ -117,3 +118,44 @@ def test_two_simultaneous_submissions_make_one(live_app):
         assert application.call.last_application_number == 1
         receipts = db.session.query(OutboxMessage).filter_by(template="application_submitted").count()
         assert receipts == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("live_app", ["postgresql"], indirect=True)
+def test_a_save_that_loaded_the_draft_before_the_submission_committed_is_refused(live_app):
+    """PostgreSQL only: on SQLite the editor's IMMEDIATE transaction would hold the write lock from
+    its first read, so the submission could not commit in between; that is the safety there."""
+    application_id, _lead_id, partner_id = ready_application(live_app)
+    submitted = threading.Event()
+    outcome = []
+
+    def late_save():
+        with live_app.app_context():
+            application = db.session.get(Application, application_id)  # loaded while still a draft
+            assert application.state == "draft" and len(application.attachments) == 3
+            submitted.wait(timeout=30)
+            partner = db.session.get(type(application.lead_applicant), partner_id)
+            try:
+                case = next(item for item in application.attachments if item.kind == "case_for_support")
+                remove_attachment(partner, application, case.id, utcnow())
+                db.session.commit()
+                outcome.append("removed")
+            except Conflict as error:
+                db.session.rollback()
+                outcome.append(error.message)
+            finally:
+                db.session.remove()
+
+    editor = threading.Thread(target=late_save)
+    editor.start()
+    with live_app.app_context():
+        application = db.session.get(Application, application_id)
+        submit_application(application.lead_applicant, application_id, utcnow())
+        db.session.commit()
+        db.session.remove()
+    submitted.set()
+    editor.join(timeout=30)
+    assert outcome == ["This application is submitted and can no longer be changed."]
+    with live_app.app_context():
+        kinds = [item.kind for item in db.session.get(Application, application_id).attachments]
+        assert "case_for_support" in kinds
