@@ -17,9 +17,7 @@ def can_change_role(actor: Any, target: Any, role: Role) -> bool:
 
 
 def can_invite(actor: Any, role: Role) -> bool:
-    if role not in INVITABLE_ROLES or not getattr(actor, "is_authenticated", False):
-        return False
-    return actor.has_role(Role.OFFICER) or actor.has_role(Role.ADMIN)
+    return role in INVITABLE_ROLES and _is_staff(actor)
 
 
 def _is_staff(user: Any) -> bool:

@@ -190,3 +190,13 @@ def test_a_colleague_answering_old_questions_is_told_when_the_draft_moves_to_new
         save_answers(
             application.lead_applicant, application, {}, expected_version=open_page_version, now=utcnow()
         )
+
+
+def test_a_draft_shows_a_question_added_after_it_started(app, factory, sign_in):
+    call = factory.call(questions=[long_text("Data plan")])
+    application = factory.draft(call)
+    add_question(factory.officer(), call, QuestionSpec("short_text", "Project acronym"))
+    client = app.test_client()
+    sign_in(application.lead_applicant, http_client=client)
+    page = client.get(f"/applications/{application.id}/questions").get_data(as_text=True)
+    assert "Project acronym" in page and "Data plan" in page

@@ -16,7 +16,11 @@ from grants.extensions import db
 
 
 def questions_for(application: Application) -> list[Question]:
-    return list(application.question_set.questions) if application.question_set else []
+    """A draft answers the call's current questions (its stored version catches up on the next
+    save); a submitted application keeps the version it answered."""
+    question_set = current_question_set(application.call) if application.is_editable else None
+    question_set = question_set or application.question_set
+    return sorted(question_set.questions, key=lambda question: question.position) if question_set else []
 
 
 def answers_by_key(application: Application) -> dict[str, Any]:

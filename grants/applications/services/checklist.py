@@ -52,9 +52,12 @@ def gaps(application: Application, now: datetime) -> list[Gap]:
     return found
 
 
-def sections(application: Application, now: datetime) -> list[tuple[str, str, list[Gap]]]:
-    """``(key, title, gaps)`` for each section that applies to this application's call."""
-    found = gaps(application, now)
+def sections(
+    application: Application, now: datetime, found: list[Gap] | None = None
+) -> list[tuple[str, str, list[Gap]]]:
+    """``(key, title, gaps)`` for each section that applies to this application's call; pass
+    ``found`` when the gaps are already known."""
+    found = gaps(application, now) if found is None else found
     keys = [key for key in SECTIONS if _applies(application, key)]
     return [(key, SECTION_TITLES[key], [gap for gap in found if gap.section == key]) for key in keys]
 

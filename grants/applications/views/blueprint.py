@@ -24,7 +24,7 @@ def section_page(template: str, application, status: int = 200, **context):
     return render_template(
         template,
         application=application,
-        sections=sections(application, now),
+        sections=sections(application, now, context.get("gaps")),
         editable=can_edit_application(current_user, application)
         and (application.submission_count > 0 or application.call.accepts_submissions(now)),
         is_lead=can_lead_application(current_user, application),

@@ -6,6 +6,7 @@ from flask_login import current_user
 from grants.accounts.forms import ConfirmForm
 from grants.accounts.reference import country_name
 from grants.accounts.services.institutions import list_institutions
+from grants.accounts.views.blueprint import link_problem
 from grants.applications.forms import InviteMemberForm
 from grants.applications.services import team as team_services
 from grants.applications.services.confirmations import confirm_side, side_statuses
@@ -95,7 +96,7 @@ def team_invitation(token: str):
     try:
         member = team_services.find_member_invitation(token)
     except InvalidToken as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
+        return link_problem(error)
     return render_template(
         "applications/team_invitation.html",
         member=member,
@@ -109,10 +110,9 @@ def team_invitation(token: str):
 def accept_team_invitation(token: str):
     try:
         member = team_services.accept_member_invitation(current_user, token, utcnow())
-    except InvalidToken as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
     except DomainError as error:
-        return render_template("accounts/link_problem.html", message=error.message), error.status
+        page, _status = link_problem(error)
+        return page, error.status
     flash_success(f"You joined the team of “{member.application.title}”.")
     return redirect(url_for(".overview", application_id=member.application_id), 303)
 

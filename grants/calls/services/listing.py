@@ -42,9 +42,8 @@ class FilterOptions:
     countries: list[str]
 
 
-def filter_options(now: datetime) -> FilterOptions:
-    """The choices worth offering: only values that some listed call has."""
-    calls = public_calls(now)
+def filter_options(calls: list[Call]) -> FilterOptions:
+    """The choices worth offering: only values that some of ``calls`` (the unfiltered list) has."""
     areas = sorted({area for call in calls for area in call.area_names})
     funders = {entry.funder.id: entry.funder for call in calls for entry in call.funders}
     countries = sorted({country for call in calls for country in call.countries})

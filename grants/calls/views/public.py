@@ -22,7 +22,8 @@ from grants.timeutil import utcnow
 def index():
     now = utcnow()
     form = CallFilterForm(request.args)
-    available = filter_options(now)
+    every_call = public_calls(now)
+    available = filter_options(every_call)
     form.priority_area.choices = options(
         [("", "Any priority area"), *((a, a) for a in available.priority_areas)]
     )
@@ -38,7 +39,7 @@ def index():
     )
     return render_template(
         "calls/index.html",
-        calls=public_calls(now, filters),
+        calls=public_calls(now, filters) if filters.active else every_call,
         form=form,
         filters=filters,
         now=now,
