@@ -86,8 +86,9 @@ def _register_blueprints(app: Flask) -> None:
     from grants.calls.views import bp as calls_bp
     from grants.core.views import bp as core_bp
     from grants.notifications.views import bp as mailbox_bp
+    from grants.reviews.views import bp as reviews_bp
     from grants.security.policy import init_policy
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, mailbox_bp, calls_bp, applications_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, mailbox_bp, calls_bp, applications_bp, reviews_bp):
         app.register_blueprint(blueprint)
     init_policy(app)

@@ -50,11 +50,18 @@ def client_address() -> str | None:
     return request.remote_addr
 
 
-def perform(action: Callable[[], Any], *, back: str, success: str | None = None):
-    """Run a one-button action and go ``back``. A refusal is rolled back and shown as a message;
-    a forbidden or missing object answers 403 or 404 like any other page."""
+def perform(
+    action: Callable[[], Any],
+    *,
+    back: str,
+    success: str | None = None,
+    forward: Callable[[Any], str] | None = None,
+):
+    """Run a one-button action and go ``back`` (or to ``forward(result)`` when it succeeds).
+    A refusal is rolled back and shown as a message; a forbidden or missing object answers 403
+    or 404 like any other page."""
     try:
-        action()
+        result = action()
     except (PermissionDenied, NotFound) as error:
         db.session.rollback()
         abort(error.status, error.message)
@@ -64,4 +71,4 @@ def perform(action: Callable[[], Any], *, back: str, success: str | None = None)
         return redirect(back, 303)
     if success:
         flash_success(success)
-    return redirect(back, 303)
+    return redirect(forward(result) if forward else back, 303)

@@ -4,10 +4,10 @@ import itertools
 from datetime import datetime, timedelta
 
 from grants.accounts.roles import Role
-from grants.applications.services import attachments, budget, confirmations, declarations, drafts, team
+from grants.applications.services import drafts, team
 from grants.calls.services import calls, lifecycle, programmes, setup
 from grants.calls.services.question_sets import QuestionSpec, add_question
-from grants.demo.pdf import one_page_pdf
+from grants.demo.applications import complete_joint_application
 from grants.timeutil import utcnow
 
 _counter = itertools.count(1)
@@ -122,76 +122,12 @@ class CallFactoryMixin:
         self.session.flush()
         return member
 
-    def complete_application(self, call=None, *, now=None):
+    def complete_application(self, call=None, *, now=None, text=None):
         """A joint draft with nothing left on its checklist: ready to submit."""
-        now = now or utcnow()
         call = call or self.call()
-        lead = self.researcher("GB")
-        partner = self.researcher("CN")
-        application = self.draft(call, lead, now)
-        self.join(application, partner, now=now)
-        closing = call.closes_at.astimezone(call.zone).date()
-        drafts.save_details(
-            lead,
-            application,
-            drafts.DetailsInput(
-                title=application.title,
-                abstract="Field trials in both countries.",
-                priority_area=AREAS[0],
-                keywords="wheat, heat",
-                start_date=closing + timedelta(days=90),
-                duration_months=24,
-            ),
-            expected_version=application.details_version,
-            now=now,
+        return complete_joint_application(
+            call, self.researcher("GB"), self.researcher("CN"), now or utcnow(), text
         )
-        uk, cn = call.funders
-        budget.add_budget_line(
-            lead,
-            application,
-            call_funder_id=uk.id,
-            year=1,
-            category="staff",
-            description="Postdoc",
-            amount="50,000",
-            now=now,
-        )
-        budget.add_budget_line(
-            partner,
-            application,
-            call_funder_id=cn.id,
-            year=1,
-            category="travel",
-            description="Visits",
-            amount="80,000",
-            now=now,
-        )
-        attachments.upload_attachment(
-            lead,
-            application,
-            kind="case_for_support",
-            filename="case.pdf",
-            content=one_page_pdf("Case"),
-            now=now,
-        )
-        for member in application.members:
-            attachments.upload_attachment(
-                lead,
-                application,
-                kind="cv",
-                filename=f"cv-{member.id}.pdf",
-                content=one_page_pdf("CV"),
-                team_member_id=member.id,
-                now=now,
-            )
-        declarations.set_declarations(
-            lead, application, {"intellectual_property", "ethics", "data_protection"}, now
-        )
-        if call.requires_lead_per_country:
-            confirmations.confirm_side(lead, application, "GB", now)
-            confirmations.confirm_side(partner, application, "CN", now)
-        self.session.flush()
-        return application
 
 
 def long_text(label="Describe the data plan", word_limit=50):

@@ -9,11 +9,12 @@ from grants.notifications.services import deliver_message
 from grants.security.passwords import hash_password
 from grants.timeutil import utcnow
 from tests.call_factories import CallFactoryMixin
+from tests.review_factories import ReviewFactoryMixin
 
 _counter = itertools.count(1)
 
 
-class Factory(CallFactoryMixin):
+class Factory(CallFactoryMixin, ReviewFactoryMixin):
     PASSWORD = "wheat-rust-2018-trial"
 
     def __init__(self, session):

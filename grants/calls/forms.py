@@ -81,6 +81,16 @@ class CallForm(FlaskForm):
     requires_lead_per_country = BooleanField(
         "Every application needs a lead investigator from each funder's country (bilateral call)"
     )
+    double_blind = BooleanField(
+        "Double-blind review",
+        description="Reviewers see proposals without the team's names, institutions or contact details. "
+        "Applicants are told to keep their documents anonymous.",
+    )
+    invites_bids = BooleanField(
+        "Invite reviewers to bid",
+        description="After the call closes, reviewers say which proposals they are eager, willing or "
+        "not willing to review; the automatic assignment takes it into account.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.calls.states import CallState
@@ -60,6 +60,10 @@ class Call(db.Model):
     reviews_required: Mapped[int] = mapped_column(default=3)
     review_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     requires_lead_per_country: Mapped[bool] = mapped_column(default=False)
+    # Reviewers see proposals without the team's names, institutions or contact details.
+    double_blind: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Reviewers say which submitted proposals they would like to review before assignment.
+    invites_bids: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Numbers handed out to submitted applications; read and bumped under a row lock.
     last_application_number: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

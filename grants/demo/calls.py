@@ -17,6 +17,7 @@ from grants.calls.models import Call, Programme
 from grants.calls.services import calls, lifecycle, programmes, setup
 from grants.calls.services.question_sets import QuestionSpec, add_question
 from grants.demo.pdf import one_page_pdf
+from grants.demo.reviews import seed_review_call
 from grants.extensions import db
 
 SUMMARY = """The China-UK Research and Innovation Partnership Fund invites joint proposals for the
@@ -112,7 +113,8 @@ def seed_demo_calls(now: datetime) -> int | None:
     )
     lifecycle.open_call(officer, upcoming, now)
     _joint_draft(flagship, now)
-    return 2
+    seed_review_call(now, officer, _call)
+    return 3
 
 
 def _call(
@@ -124,6 +126,7 @@ def _call(
     opens: datetime,
     closes: datetime,
     funders,
+    review_due: datetime | None = None,
 ) -> Call:
     call = calls.create_call(
         officer,
@@ -140,7 +143,7 @@ def _call(
             max_duration_months=36,
             reviews_required=3,
             requires_lead_per_country=True,
-            review_due_local=closes + timedelta(days=42),
+            review_due_local=(review_due.replace(tzinfo=None) if review_due else closes + timedelta(days=42)),
         ),
     )
     db.session.flush()

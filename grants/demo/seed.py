@@ -26,6 +26,11 @@ INSTITUTIONS = [
     ("Zhejiang University", "CN", "zju.example.org"),
     ("Chinese Academy of Agricultural Sciences", "CN", "caas.example.org"),
     ("Northwest A&F University", "CN", "nwafu.example.org"),
+    ("University of Leeds", "GB", "leeds.example.org"),
+    ("South China Agricultural University", "CN", "scau.example.org"),
+    ("Wageningen University & Research", "NL", "wur.example.org"),
+    ("University of Bonn", "DE", "bonn.example.org"),
+    ("Cornell University", "US", "cornell.example.org"),
 ]
 
 # (name, email local part, institution domain, time zone, language, roles, ORCID iD)
@@ -48,6 +53,12 @@ PEOPLE = [
     ("Martin Doyle", "m.doyle", "jic", "Europe/London", "en", (Role.REVIEWER,), None),
     ("Sun Hui", "sun.hui", "zju", "Asia/Shanghai", "zh_Hans", (Role.REVIEWER,), None),
     ("Guo Feng", "guo.feng", "caas", "Asia/Shanghai", "en", (Role.REVIEWER,), None),
+    ("Sarah Mitchell", "s.mitchell", "leeds", "Europe/London", "en", (Role.REVIEWER,), None),
+    ("Ma Jun", "ma.jun", "scau", "Asia/Shanghai", "zh_Hans", (Role.REVIEWER,), None),
+    ("Pieter de Vries", "p.devries", "wur", "Europe/Amsterdam", "en", (Role.REVIEWER,), None),
+    ("Anna Keller", "a.keller", "bonn", "Europe/Berlin", "en", (Role.REVIEWER,), None),
+    ("Rosa Alvarez", "r.alvarez", "cornell", "America/New_York", "en", (Role.REVIEWER,), None),
+    ("Tom Bennett", "t.bennett", "reading", "Europe/London", "en", (Role.REVIEWER,), None),
 ]
 
 DEMO_LOGINS = [

@@ -34,6 +34,8 @@ TEMPLATES = {
     "application_submitted": "Application submitted: your receipt",
     "application_withdrawn": "An application was withdrawn",
     "application_reopened": "Your application was reopened for a correction",
+    "review_invitation": "Will you review a proposal?",
+    "review_unlocked": "Your review was unlocked for changes",
 }
 
 

@@ -3,6 +3,8 @@
 from typing import Any
 
 from grants.accounts.roles import GRANTABLE_ROLES, INVITABLE_ROLES, Role
+from grants.reviews.detection import detect_conflicts
+from grants.reviews.people import reviewer_person, team_people
 
 
 def can_manage_accounts(user: Any) -> bool:
@@ -65,5 +67,69 @@ def can_reopen_application(user: Any, application: Any) -> bool:
 
 
 def can_download_attachment(user: Any, attachment: Any) -> bool:
-    """The team and staff. Assigned reviewers without a conflict join when review routing lands."""
-    return can_view_application(user, attachment.application)
+    """The team, staff, and the application's reviewers (see ``reviewer_may_open``)."""
+    return can_view_application(user, attachment.application) or reviewer_may_open(user, attachment)
+
+
+def conflict_reasons(user: Any, application: Any) -> list[str]:
+    """Why ``user`` must stay away from ``application``: recorded conflicts of every source, and
+    whatever detection finds now (so a conflict counts even before anyone stored it)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    reasons = [c.reason for c in application.conflicts if c.reviewer_id == user.id]
+    found = detect_conflicts([team_people(application)], [reviewer_person(user)])
+    return reasons + [conflict.reason for conflict in found if conflict.reason not in reasons]
+
+
+def has_conflict(user: Any, application: Any) -> bool:
+    return bool(conflict_reasons(user, application))
+
+
+def _own_assignment(user: Any, assignment: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and assignment.reviewer_id == user.id
+
+
+def can_respond_to_assignment(user: Any, assignment: Any) -> bool:
+    """The invited reviewer sees the invitation (title and summary) and answers it; once declined
+    or cancelled it is closed to them."""
+    return (
+        _own_assignment(user, assignment)
+        and assignment.state in ("invited", "accepted")
+        and not has_conflict(user, assignment.application)
+    )
+
+
+def can_review(user: Any, assignment: Any) -> bool:
+    """The reviewer who accepted, and never while a conflict stands."""
+    return (
+        _own_assignment(user, assignment)
+        and assignment.state == "accepted"
+        and not has_conflict(user, assignment.application)
+    )
+
+
+def can_bid(user: Any, application: Any) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and user.has_role(Role.REVIEWER)
+        and application.call.invites_bids
+        and not has_conflict(user, application)
+    )
+
+
+def can_see_scores(user: Any, application: Any) -> bool:
+    """Officers see scores and reviews, except on applications they are conflicted with."""
+    return can_manage_calls(user) and not has_conflict(user, application)
+
+
+def reviewer_may_open(user: Any, attachment: Any) -> bool:
+    """An accepted, unconflicted reviewer of the application; in a double-blind call only the
+    documents about the work, not CVs or letters that name the team."""
+    application = attachment.application
+    if application.call.double_blind and attachment.kind in {"cv", "letter_of_support"}:
+        return False
+    return any(
+        can_review(user, assignment)
+        for assignment in application.review_assignments
+        if assignment.reviewer_id == getattr(user, "id", None)
+    )

@@ -7,6 +7,7 @@ sign-in page, ``403`` a refusal. POSTs carry a valid CSRF token and no other dat
 import pytest
 
 from grants import create_app
+from grants.reviews.models import AssignmentProposal, ConflictOfInterest, Review, ReviewAssignment
 from grants.security.policy import undeclared_endpoints
 from tests.integration.conftest import csrf_token
 
@@ -19,6 +20,9 @@ OFFICER = {"anonymous": "login", "researcher": 403, "reviewer": 403, "officer": 
 # Someone else's application: staff may look; only its team may change it, so every one-button
 # change is refused even to staff. (Form POSTs without data stop at validation, hence "ok".)
 NOT_MY_TEAM = {"anonymous": "login", "researcher": 403, "reviewer": 403, "officer": 403, "admin": 403}
+REVIEWER = {"anonymous": "login", "researcher": 403, "reviewer": "ok", "officer": 403, "admin": 403}
+# Another reviewer's invitation and review: nobody else may open or answer it, staff included.
+NOT_MY_REVIEW = NOT_MY_TEAM
 
 # endpoint: (method, url, expectations); "{user}", "{call}" and the like are replaced by the ids of
 # another account and of a call and application (with an attachment) that the signed-in user has
@@ -95,6 +99,35 @@ ACCESS = {
     "applications.team_invitation": ("GET", "/team-invitations/some-token", ANYONE),
     "applications.accept_team_invitation": ("POST", "/team-invitations/some-token", SIGNED_IN),
     "applications.join_pending": ("POST", "/team-invitations/pending/999", SIGNED_IN),
+    "reviews.profile": ("GET", "/reviewer/profile", REVIEWER),
+    "reviews.save_profile": ("POST", "/reviewer/profile", REVIEWER),
+    "reviews.add_collaborator": ("POST", "/reviewer/collaborators", REVIEWER),
+    "reviews.remove_collaborator": ("POST", "/reviewer/collaborators/999/remove", REVIEWER),
+    "reviews.add_unavailable": ("POST", "/reviewer/unavailable", REVIEWER),
+    "reviews.remove_unavailable": ("POST", "/reviewer/unavailable/999/remove", REVIEWER),
+    "reviews.mine": ("GET", "/reviews", REVIEWER),
+    "reviews.invitation": ("GET", "/reviews/{assignment}/invitation", NOT_MY_REVIEW),
+    "reviews.accept": ("POST", "/reviews/{assignment}/accept", NOT_MY_REVIEW),
+    "reviews.decline": ("POST", "/reviews/{assignment}/decline", NOT_MY_REVIEW),
+    "reviews.declare_own_conflict": ("POST", "/reviews/{assignment}/conflict", NOT_MY_REVIEW),
+    "reviews.review": ("GET", "/reviews/{assignment}", NOT_MY_REVIEW),
+    "reviews.save": ("POST", "/reviews/{assignment}", NOT_MY_REVIEW),
+    "reviews.bids": ("GET", "/calls/{call}/bids", REVIEWER),
+    "reviews.place_bid": ("POST", "/bids/{application}", NOT_MY_REVIEW),
+    "reviews.routing": ("GET", "/manage/calls/{call}/reviews", OFFICER),
+    "reviews.propose": ("POST", "/manage/calls/{call}/reviews/propose", OFFICER),
+    "reviews.add_conflict": ("POST", "/manage/calls/{call}/conflicts", OFFICER),
+    "reviews.remove_conflict": ("POST", "/manage/conflicts/{conflict}/remove", OFFICER),
+    "reviews.cancel": ("POST", "/manage/assignments/{assignment}/cancel", OFFICER),
+    "reviews.replace": ("POST", "/manage/assignments/{assignment}/replace", OFFICER),
+    "reviews.proposal": ("GET", "/manage/proposals/{proposal}", OFFICER),
+    "reviews.add_pair": ("POST", "/manage/proposals/{proposal}/pairs", OFFICER),
+    "reviews.remove_pair": ("POST", "/manage/proposals/{proposal}/pairs/999/remove", OFFICER),
+    "reviews.confirm": ("POST", "/manage/proposals/{proposal}/confirm", OFFICER),
+    "reviews.discard": ("POST", "/manage/proposals/{proposal}/discard", OFFICER),
+    "reviews.application_reviews": ("GET", "/manage/applications/{application}/reviews", OFFICER),
+    "reviews.unlock": ("POST", "/manage/reviews/{review}/unlock", OFFICER),
+    "reviews.call_ranking": ("GET", "/manage/calls/{call}/ranking", OFFICER),
 }
 
 
@@ -114,6 +147,29 @@ def test_an_undeclared_route_is_caught_and_refused(tmp_path):
     assert app.test_client().get("/forgotten").status_code == 403
 
 
+def someone_else_s_review(factory, application, reviewer) -> dict:
+    """An accepted invitation with a draft review, a proposal and a conflict: all about
+    ``reviewer`` (not the signed-in user) and ``application``."""
+    assignment = ReviewAssignment(
+        call_id=application.call_id, application_id=application.id, reviewer_id=reviewer.id, state="accepted"
+    )
+    proposal = AssignmentProposal(call_id=application.call_id, state="pending")
+    conflict = ConflictOfInterest(
+        application_id=application.id, reviewer_id=reviewer.id, source="officer", reason="Board member."
+    )
+    factory.session.add_all([assignment, proposal, conflict])
+    factory.session.flush()
+    review = Review(assignment_id=assignment.id, state="draft")
+    factory.session.add(review)
+    factory.session.flush()
+    return {
+        "assignment": assignment.id,
+        "proposal": proposal.id,
+        "conflict": conflict.id,
+        "review": review.id,
+    }
+
+
 def outcome(response) -> object:
     if response.status_code == 302 and "/sign-in?next=" in response.headers["Location"]:
         return "login"
@@ -126,7 +182,9 @@ def outcome(response) -> object:
 def test_each_role_gets_what_the_table_says(app, client, factory, sign_in, role):
     target = factory.user(name="Target Person")
     application = factory.complete_application()
+    review_ids = someone_else_s_review(factory, application, target)
     ids = {
+        **review_ids,
         "user": target.id,
         "call": application.call_id,
         "application": application.id,

@@ -1,6 +1,6 @@
 """State tables, deadlines in words, and the application predicates, without a database."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -28,15 +28,23 @@ class Member:
 
 
 @dataclass
+class OpenCall:
+    double_blind: bool = False
+
+
+@dataclass
 class Draft:
     members: list
     lead_applicant_id: int = 1
     state: str = "draft"
+    call: OpenCall = field(default_factory=OpenCall)
+    review_assignments: list = field(default_factory=list)
 
 
 @dataclass
 class File:
     application: Draft
+    kind: str = "case_for_support"
 
 
 def test_every_call_state_has_a_row_and_calls_only_move_forward():

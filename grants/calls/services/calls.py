@@ -18,7 +18,8 @@ from grants.errors import Conflict, ValidationError
 from grants.extensions import db
 
 PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
-STRUCTURE_FIELDS = ("min_duration_months", "max_duration_months", "requires_lead_per_country")
+# Fixed once researchers apply: they plan their proposals (and anonymise them) around these.
+STRUCTURE_FIELDS = ("min_duration_months", "max_duration_months", "requires_lead_per_country", "double_blind")
 
 
 @dataclass
@@ -38,6 +39,8 @@ class CallDetails:
     reviews_required: int
     requires_lead_per_country: bool
     review_due_local: datetime | None = None
+    double_blind: bool = False
+    invites_bids: bool = False
 
 
 def local_to_utc(value: datetime | None, zone_name: str, field: str = "opens_local") -> datetime | None:
@@ -75,6 +78,8 @@ def details_of(call: Call) -> CallDetails:
         reviews_required=call.reviews_required,
         requires_lead_per_country=call.requires_lead_per_country,
         review_due_local=local(call.review_due_at),
+        double_blind=call.double_blind,
+        invites_bids=call.invites_bids,
     )
 
 
@@ -119,6 +124,8 @@ def _checked_values(details: CallDetails, call_id: int | None) -> dict:
         "max_duration_months": details.max_duration_months,
         "reviews_required": details.reviews_required,
         "requires_lead_per_country": bool(details.requires_lead_per_country),
+        "double_blind": bool(details.double_blind),
+        "invites_bids": bool(details.invites_bids),
     }
 
 
@@ -141,7 +148,10 @@ def update_call(actor: User, call: Call, details: CallDetails) -> Call:
     if call.state != CallState.DRAFT:
         changed = [name for name in STRUCTURE_FIELDS if before[name] != values[name]]
         if changed:
-            raise Conflict("Durations and the lead-per-country rule are fixed once a call has opened.")
+            raise Conflict(
+                "Durations, the lead-per-country rule and double-blind review are fixed once a call "
+                "has opened."
+            )
     changes = diff(before, values)
     for name, value in values.items():
         setattr(call, name, value)

@@ -154,4 +154,6 @@ def _details(form: CallForm) -> call_services.CallDetails:
         reviews_required=form.reviews_required.data,
         requires_lead_per_country=form.requires_lead_per_country.data,
         review_due_local=form.review_due_local.data,
+        double_blind=form.double_blind.data,
+        invites_bids=form.invites_bids.data,
     )

@@ -1,0 +1,1 @@
+"""Reviews: the reviewer pool, conflicts of interest, assignment, scoring, calibration and ranking."""

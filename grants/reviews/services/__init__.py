@@ -1,0 +1,1 @@
+"""The rules of reviewing: profiles, conflicts, bids, assignment, invitations, reviews, scores."""

@@ -1,0 +1,239 @@
+"""Invitations to review: sending them, the reviewer's answer, and replacing those who decline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+
+from grants.accounts.models import User
+from grants.accounts.roles import Role
+from grants.applications.models import Application
+from grants.audit.services import record
+from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from grants.extensions import db
+from grants.links import external_url
+from grants.notifications.services import queue_email
+from grants.reviews.models import ReviewAssignment
+from grants.reviews.services.pool import (
+    REVIEWABLE_STATES,
+    max_reviews,
+    require_routing,
+    review_window,
+    unavailability,
+)
+from grants.reviews.services.problem_builder import build_call_problem
+from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, AssignmentState, check_assignment_transition
+from grants.security.predicates import conflict_reasons
+
+MAX_REASON_LENGTH = 2000
+
+
+def _active_count(*conditions: Any) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(ReviewAssignment.id)).where(
+                ReviewAssignment.state.in_(ACTIVE_ASSIGNMENT_STATES), *conditions
+            )
+        )
+        or 0
+    )
+
+
+def check_new_place(
+    application: Application, reviewer: User, now: datetime, *, extra_places: int = 0, extra_load: int = 0
+) -> None:
+    """Refuse a new reviewer for ``application`` that breaks a rule, saying which."""
+    call = application.call
+    if application.state not in REVIEWABLE_STATES:
+        raise Conflict(
+            f"{application.display_reference} is {application.state_label.lower()}; it takes no reviewers."
+        )
+    if not reviewer.has_role(Role.REVIEWER) or not reviewer.is_active:
+        raise ValidationError(f"{reviewer.full_name} is not an active reviewer.", field="reviewer")
+    reasons = conflict_reasons(reviewer, application)
+    if reasons:
+        raise ValidationError(
+            f"{reviewer.full_name} has a conflict of interest: {reasons[0].rstrip('.')}.", field="reviewer"
+        )
+    earlier = db.session.scalar(
+        select(ReviewAssignment).where(
+            ReviewAssignment.application_id == application.id, ReviewAssignment.reviewer_id == reviewer.id
+        )
+    )
+    if earlier is not None:
+        raise ValidationError(
+            f"{reviewer.full_name} was already invited to review this application "
+            f"({earlier.state_label.lower()}).",
+            field="reviewer",
+        )
+    away = unavailability(reviewer, review_window(call, now))
+    if away:
+        raise ValidationError(f"{reviewer.full_name} is {away}.", field="reviewer")
+    load = _active_count(ReviewAssignment.call_id == call.id, ReviewAssignment.reviewer_id == reviewer.id)
+    if load + extra_load >= max_reviews(reviewer):
+        raise ValidationError(
+            f"{reviewer.full_name} already has {load + extra_load} reviews in this call, "
+            f"their limit is {max_reviews(reviewer)}.",
+            field="reviewer",
+        )
+    places = _active_count(ReviewAssignment.application_id == application.id)
+    if places + extra_places >= call.reviews_required:
+        raise ValidationError(
+            f"{application.display_reference} already has {places + extra_places} of its "
+            f"{call.reviews_required} reviewers; remove one first.",
+            field="application",
+        )
+
+
+def invite(
+    actor: User,
+    application: Application,
+    reviewer: User,
+    now: datetime,
+    *,
+    affinity: float | None = None,
+    explanation: dict[str, Any] | None = None,
+) -> ReviewAssignment:
+    require_routing(actor, application.call)
+    check_new_place(application, reviewer, now)
+    assignment = ReviewAssignment(
+        call_id=application.call_id,
+        application_id=application.id,
+        reviewer_id=reviewer.id,
+        state=AssignmentState.INVITED,
+        affinity=affinity,
+        explanation=explanation or {},
+        invited_at=now,
+        invited_by_id=actor.id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    call = application.call
+    queue_email(
+        template="review_invitation",
+        key=f"review-invitation-{assignment.id}",
+        recipient_email=reviewer.email,
+        recipient=reviewer,
+        context={
+            "name": reviewer.full_name,
+            "call": call.title,
+            "title": application.title,
+            "reference": application.display_reference,
+            "due": call.review_due_at.astimezone(call.zone).strftime("%d %B %Y")
+            if call.review_due_at
+            else None,
+            "link": external_url("reviews.invitation", assignment_id=assignment.id),
+        },
+    )
+    record(
+        actor,
+        "assignment.invited",
+        assignment,
+        {"application_id": application.id, "reviewer_id": reviewer.id},
+    )
+    return assignment
+
+
+def _lock(assignment: ReviewAssignment) -> ReviewAssignment:
+    assignment_id = assignment.id
+    db.session.flush()
+    db.session.expire(assignment)
+    db.session.execute(
+        select(ReviewAssignment.id).where(ReviewAssignment.id == assignment_id).with_for_update()
+    )
+    return assignment
+
+
+def _own(actor: User, assignment: ReviewAssignment) -> None:
+    if assignment.reviewer_id != actor.id:
+        raise PermissionDenied("This invitation is for someone else.")
+
+
+def accept_invitation(actor: User, assignment: ReviewAssignment, now: datetime) -> ReviewAssignment:
+    _lock(assignment)
+    _own(actor, assignment)
+    if conflict_reasons(actor, assignment.application):
+        raise Conflict("You have a conflict of interest with this application and cannot review it.")
+    check_assignment_transition(assignment.state, AssignmentState.ACCEPTED)
+    assignment.state = AssignmentState.ACCEPTED
+    assignment.responded_at = now
+    record(actor, "assignment.accepted", assignment)
+    return assignment
+
+
+def decline_invitation(
+    actor: User, assignment: ReviewAssignment, reason: str, now: datetime
+) -> ReviewAssignment:
+    """Decline with a reason; the best available replacement is worked out for the officer."""
+    _lock(assignment)
+    _own(actor, assignment)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Tell the programme officer briefly why you decline.", field="reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError(f"Keep the reason under {MAX_REASON_LENGTH} characters.", field="reason")
+    check_assignment_transition(assignment.state, AssignmentState.DECLINED)
+    assignment.state = AssignmentState.DECLINED
+    assignment.responded_at = now
+    assignment.decline_reason = reason
+    db.session.flush()
+    suggestion = best_replacement(assignment.application, now)
+    assignment.suggested_reviewer_id = suggestion.id if suggestion is not None else None
+    record(
+        actor,
+        "assignment.declined",
+        assignment,
+        {"reason": reason, "suggested_reviewer_id": assignment.suggested_reviewer_id},
+    )
+    return assignment
+
+
+def best_replacement(application: Application, now: datetime) -> User | None:
+    """The eligible reviewer with spare load who fits the application best, if any."""
+    built = build_call_problem(application.call, now, applications=[application])
+    problem = built.problem
+    usable = problem.eligible[0] & (problem.capacity > 0)
+    if not usable.any():
+        return None
+    scores = np.where(usable, problem.affinity[0], -1.0)
+    return built.reviewers[int(scores.argmax())]
+
+
+def invite_replacement(actor: User, assignment: ReviewAssignment, now: datetime) -> ReviewAssignment:
+    require_routing(actor, assignment.call)
+    if assignment.state != AssignmentState.DECLINED or assignment.suggested_reviewer is None:
+        raise NotFound("There is no suggested replacement for this invitation.")
+    built = build_call_problem(assignment.call, now, applications=[assignment.application])
+    column = built.reviewer_position(assignment.suggested_reviewer_id)
+    affinity = explanation = None
+    if column is not None:
+        affinity = round(float(built.problem.affinity[0, column]), 4)
+        explanation = built.explain(0, column)
+    replacement = invite(
+        actor,
+        assignment.application,
+        assignment.suggested_reviewer,
+        now,
+        affinity=affinity,
+        explanation=explanation,
+    )
+    assignment.suggested_reviewer_id = None
+    return replacement
+
+
+def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, now: datetime) -> None:
+    require_routing(actor, assignment.call)
+    _lock(assignment)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Give the reason for taking the reviewer off.", field="reason")
+    check_assignment_transition(assignment.state, AssignmentState.CANCELLED)
+    if assignment.review is not None and assignment.review.is_submitted:
+        raise Conflict("This reviewer has submitted their review; it stays on record.")
+    assignment.state = AssignmentState.CANCELLED
+    assignment.cancel_reason = reason
+    assignment.responded_at = assignment.responded_at or now
+    record(actor, "assignment.cancelled", assignment, {"reason": reason})

@@ -1,0 +1,151 @@
+"""Writing a review: a score per criterion, comments for the applicant and for the panel, a
+recommendation and a declaration. Drafts save anything valid so far; submission requires it all
+and locks the review until an officer unlocks it with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from grants.accounts.models import User
+from grants.audit.services import record
+from grants.errors import Conflict, PermissionDenied, ValidationError
+from grants.extensions import db
+from grants.links import external_url
+from grants.notifications.services import queue_email
+from grants.reviews.models import CriterionScore, Review, ReviewAssignment
+from grants.reviews.services.pool import ROUTING_STATES
+from grants.reviews.services.scoring import review_score
+from grants.reviews.states import Recommendation, ReviewState, check_review_transition
+from grants.security.predicates import can_manage_calls, can_review
+
+MAX_COMMENT_LENGTH = 20_000
+MIN_APPLICANT_COMMENT_WORDS = 20
+
+
+@dataclass
+class ReviewInput:
+    scores: dict[int, int | None] = field(default_factory=dict)
+    recommendation: str | None = None
+    comments_for_applicant: str = ""
+    comments_for_panel: str = ""
+    no_conflict_declared: bool = False
+
+
+def _lock(review_or_assignment: ReviewAssignment) -> None:
+    assignment_id = review_or_assignment.id
+    db.session.flush()
+    db.session.expire(review_or_assignment)
+    db.session.execute(
+        select(ReviewAssignment.id).where(ReviewAssignment.id == assignment_id).with_for_update()
+    )
+
+
+def save_review(
+    actor: User, assignment: ReviewAssignment, data: ReviewInput, now: datetime, *, submit: bool
+) -> Review:
+    """Save a draft, or submit. A submitted review cannot change until it is unlocked."""
+    _lock(assignment)
+    if not can_review(actor, assignment):
+        raise PermissionDenied("Only the reviewer who accepted this invitation can review it.")
+    call = assignment.call
+    if call.state not in ROUTING_STATES:
+        raise Conflict("This call is no longer taking reviews.")
+    review = assignment.review
+    if review is None:
+        review = Review(assignment=assignment, state=ReviewState.DRAFT, created_at=now)
+        db.session.add(review)
+    if review.is_submitted:
+        raise Conflict("You have submitted this review; ask the programme officer to unlock it for changes.")
+
+    scores = _checked_scores(call.criteria, data.scores)
+    if data.recommendation and data.recommendation not in set(Recommendation):
+        raise ValidationError("Choose one of the recommendations.", field="recommendation")
+    for name in ("comments_for_applicant", "comments_for_panel"):
+        if len(getattr(data, name)) > MAX_COMMENT_LENGTH:
+            raise ValidationError(f"Keep comments under {MAX_COMMENT_LENGTH:,} characters.", field=name)
+
+    by_criterion = {s.criterion_id: s for s in review.scores}
+    for criterion_id, value in scores.items():
+        if value is None:
+            if criterion_id in by_criterion:
+                review.scores.remove(by_criterion[criterion_id])
+        elif criterion_id in by_criterion:
+            by_criterion[criterion_id].score = value
+        else:
+            review.scores.append(CriterionScore(criterion_id=criterion_id, score=value))
+    review.recommendation = data.recommendation or None
+    review.comments_for_applicant = data.comments_for_applicant.strip()
+    review.comments_for_panel = data.comments_for_panel.strip()
+    review.no_conflict_declared = data.no_conflict_declared
+    review.updated_at = now
+    if submit:
+        _submit(actor, review, scores, call, now)
+    db.session.flush()
+    record(actor, "review.submitted" if submit else "review.saved", assignment)
+    return review
+
+
+def _checked_scores(criteria, given: dict[int, int | None]) -> dict[int, int | None]:
+    checked: dict[int, int | None] = {}
+    for criterion in criteria:
+        value = given.get(criterion.id)
+        if value is not None and not criterion.scale_min <= value <= criterion.scale_max:
+            raise ValidationError(
+                f"Score {criterion.name} from {criterion.scale_min} to {criterion.scale_max}.",
+                field=f"score_{criterion.id}",
+            )
+        checked[criterion.id] = value
+    return checked
+
+
+def _submit(actor: User, review: Review, scores: dict[int, int | None], call, now: datetime) -> None:
+    missing = [c.name for c in call.criteria if scores.get(c.id) is None]
+    if missing:
+        raise ValidationError(f"Score every criterion before submitting: {', '.join(missing)}.")
+    if not review.recommendation:
+        raise ValidationError("Choose a recommendation before submitting.", field="recommendation")
+    if len(review.comments_for_applicant.split()) < MIN_APPLICANT_COMMENT_WORDS:
+        raise ValidationError(
+            f"Write at least {MIN_APPLICANT_COMMENT_WORDS} words of comments for the applicants.",
+            field="comments_for_applicant",
+        )
+    if not review.no_conflict_declared:
+        raise ValidationError("Declare that you have no conflict of interest.", field="no_conflict_declared")
+    check_review_transition(review.state, ReviewState.SUBMITTED)
+    review.state = ReviewState.SUBMITTED
+    review.submitted_at = now
+    review.overall_score = review_score(call, {cid: v for cid, v in scores.items() if v is not None})
+
+
+def unlock_review(actor: User, review: Review, reason: str, now: datetime) -> Review:
+    if not can_manage_calls(actor):
+        raise PermissionDenied("Only programme officers can unlock a review.")
+    assignment = review.assignment
+    _lock(assignment)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Tell the reviewer what to change.", field="reason")
+    check_review_transition(review.state, ReviewState.DRAFT)
+    review.state = ReviewState.DRAFT
+    review.unlocked_at = now
+    review.unlock_reason = reason
+    review.overall_score = None
+    reviewer = assignment.reviewer
+    queue_email(
+        template="review_unlocked",
+        key=f"review-unlocked-{review.id}-{now.timestamp():.0f}",
+        recipient_email=reviewer.email,
+        recipient=reviewer,
+        context={
+            "name": reviewer.full_name,
+            "call": assignment.call.title,
+            "title": assignment.application.title,
+            "reason": reason,
+            "link": external_url("reviews.review", assignment_id=assignment.id),
+        },
+    )
+    record(actor, "review.unlocked", assignment, {"reason": reason})
+    return review

@@ -1,0 +1,122 @@
+"""The officer's review routing page for a call: who reviews what, conflicts, and replacements."""
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from grants.choices import options
+from grants.errors import DomainError
+from grants.reviews.forms import OfficerConflictForm, ProposeForm, ReasonForm
+from grants.reviews.services.conflicts import remove_officer_conflict, set_officer_conflict, stored_conflicts
+from grants.reviews.services.invitations import cancel_assignment, invite_replacement
+from grants.reviews.services.listing import routing_overview
+from grants.reviews.services.pool import reviewable_applications, reviewer_pool
+from grants.reviews.services.proposals import pending_proposal, propose_assignment
+from grants.reviews.views.blueprint import LOAD_ASSIGNMENT, LOAD_CALL, LOAD_CONFLICT, bp
+from grants.security.policy import OFFICER, declare
+from grants.timeutil import utcnow
+from grants.web import attach_error, flash_success, perform
+
+
+def pair_choices(form, call) -> None:
+    form.application_id.choices = options(
+        [(0, "Choose an application")]
+        + [(a.id, f"{a.display_reference}: {a.title}") for a in reviewable_applications(call)]
+    )
+    form.reviewer_id.choices = options(
+        [(0, "Choose a reviewer")] + [(r.id, f"{r.full_name} ({r.email})") for r in reviewer_pool(call)]
+    )
+
+
+def _page(call, conflict_form=None, status=200):
+    if conflict_form is None:
+        conflict_form = OfficerConflictForm(formdata=None)
+    pair_choices(conflict_form, call)
+    conflicts = [row for rows in stored_conflicts(call).values() for row in rows]
+    return render_template(
+        "reviews/routing.html",
+        call=call,
+        rows=routing_overview(call),
+        proposal=pending_proposal(call),
+        propose_form=ProposeForm(formdata=None),
+        conflict_form=conflict_form,
+        conflicts=sorted(conflicts, key=lambda c: (c.application.display_reference, c.reviewer.full_name)),
+        reason_form=ReasonForm(formdata=None),
+        pool_size=len(reviewer_pool(call)),
+    ), status
+
+
+@bp.get("/manage/calls/<int:call_id>/reviews")
+@declare(OFFICER, load=LOAD_CALL)
+def routing(call):
+    return _page(call)
+
+
+@bp.post("/manage/calls/<int:call_id>/reviews/propose")
+@declare(OFFICER, load=LOAD_CALL)
+def propose(call):
+    form = ProposeForm()
+    if not form.validate_on_submit():
+        return _page(call, status=422)
+    return perform(
+        lambda: propose_assignment(
+            current_user,
+            call,
+            fairness=form.fairness.data,
+            mix_countries=form.mix_countries.data,
+            now=utcnow(),
+        ),
+        back=url_for(".routing", call_id=call.id),
+        forward=lambda proposal: url_for(".proposal", proposal_id=proposal.id),
+    )
+
+
+@bp.post("/manage/calls/<int:call_id>/conflicts")
+@declare(OFFICER, load=LOAD_CALL)
+def add_conflict(call):
+    form = OfficerConflictForm()
+    pair_choices(form, call)
+    if not form.validate_on_submit():
+        return _page(call, form, 422)
+    application = next((a for a in reviewable_applications(call) if a.id == form.application_id.data), None)
+    reviewer = next((r for r in reviewer_pool(call) if r.id == form.reviewer_id.data), None)
+    try:
+        if application is None or reviewer is None:
+            form.form_errors.append("Choose an application and a reviewer.")
+            return _page(call, form, 422)
+        set_officer_conflict(current_user, application, reviewer, form.reason.data, utcnow())
+    except DomainError as error:
+        return _page(call, form, attach_error(form, error))
+    flash_success(f"Conflict recorded: {reviewer.full_name} will never see {application.display_reference}.")
+    return redirect(url_for(".routing", call_id=call.id, _anchor="conflicts"), 303)
+
+
+@bp.post("/manage/conflicts/<int:conflict_id>/remove")
+@declare(OFFICER, load=LOAD_CONFLICT)
+def remove_conflict(conflict):
+    call_id = conflict.application.call_id
+    return perform(
+        lambda: remove_officer_conflict(current_user, conflict),
+        back=url_for(".routing", call_id=call_id, _anchor="conflicts"),
+        success="Conflict removed.",
+    )
+
+
+@bp.post("/manage/assignments/<int:assignment_id>/cancel")
+@declare(OFFICER, load=LOAD_ASSIGNMENT)
+def cancel(assignment):
+    form = ReasonForm()
+    return perform(
+        lambda: cancel_assignment(current_user, assignment, form.reason.data or "", utcnow()),
+        back=url_for(".routing", call_id=assignment.call_id),
+        success=f"{assignment.reviewer.full_name} was taken off {assignment.application.display_reference}.",
+    )
+
+
+@bp.post("/manage/assignments/<int:assignment_id>/replace")
+@declare(OFFICER, load=LOAD_ASSIGNMENT)
+def replace(assignment):
+    return perform(
+        lambda: invite_replacement(current_user, assignment, utcnow()),
+        back=url_for(".routing", call_id=assignment.call_id),
+        success="Replacement invited.",
+    )

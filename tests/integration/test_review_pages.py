@@ -1,0 +1,268 @@
+"""Reviewing over HTTP: invitations, the review form, blind calls, conflicts and officers' pages."""
+
+import pytest
+
+from grants.demo.applications import ProposalText
+from grants.reviews.services import invitations, profiles
+from grants.reviews.services.conflicts import set_officer_conflict
+from grants.timeutil import utcnow
+from tests.integration.conftest import post_form
+
+
+@pytest.fixture
+def routed(factory, db_session):
+    """A closed call with one proposal, its officer, and an invited reviewer."""
+    officer = factory.officer()
+    call, (application,) = factory.call_in_review(
+        1,
+        officer=officer,
+        reviews_required=1,
+        texts=[ProposalText(title="Resilient rice", abstract="Heat waves cut yields.")],
+    )
+    reviewer = factory.reviewer(name="Rhea Viewer")
+    assignment = invitations.invite(officer, application, reviewer, utcnow())
+    db_session.flush()
+    return officer, call, application, reviewer, assignment
+
+
+def download_status(client, url):
+    with client.get(url) as response:
+        return response.status_code
+
+
+def review_data(call, **overrides):
+    data = {f"score_{c.id}": str(c.scale_max) for c in call.criteria}
+    data.update(
+        recommendation="fund",
+        comments_for_applicant=" ".join(["A clear and well argued plan for joint field trials."] * 3),
+        comments_for_panel="Strong team.",
+        no_conflict_declared="y",
+        action="submit",
+    )
+    data.update(overrides)
+    return data
+
+
+def test_a_reviewer_accepts_saves_a_draft_and_submits_which_locks_the_review(
+    client, sign_in, routed, factory
+):
+    _officer, call, _application, reviewer, assignment = routed
+    sign_in(reviewer)
+    page = client.get("/reviews").get_data(as_text=True)
+    assert "Resilient rice" in page and "Respond" in page
+    assert client.get(f"/reviews/{assignment.id}").status_code == 403  # not accepted yet
+
+    response = post_form(client, f"/reviews/{assignment.id}/accept")
+    assert response.status_code == 303
+    form = client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    assert "Heat waves cut yields." in form and "Excellence" in form
+
+    criterion = call.criteria[0]
+    draft = post_form(client, f"/reviews/{assignment.id}", {f"score_{criterion.id}": "2", "action": "save"})
+    assert draft.status_code == 303
+    assert assignment.review.state == "draft" and assignment.review.score_for(criterion.id) == 2
+
+    missing = post_form(client, f"/reviews/{assignment.id}", review_data(call, no_conflict_declared=""))
+    assert missing.status_code == 422
+    assert "Declare that you have no conflict of interest" in missing.get_data(as_text=True)
+    assert assignment.review.state == "draft"
+
+    too_high = post_form(
+        client, f"/reviews/{assignment.id}", review_data(call, **{f"score_{criterion.id}": "9"})
+    )
+    assert too_high.status_code == 422
+
+    submitted = post_form(client, f"/reviews/{assignment.id}", review_data(call))
+    assert submitted.status_code == 303
+    assert assignment.review.state == "submitted"
+    assert assignment.review.overall_score == criterion.scale_max
+
+    again = post_form(client, f"/reviews/{assignment.id}", review_data(call, comments_for_panel="Changed"))
+    assert again.status_code == 409
+    assert assignment.review.comments_for_panel == "Strong team."
+
+
+def test_an_officer_unlocks_a_submitted_review_with_a_reason_and_the_reviewer_is_told(
+    app, client, sign_in, routed, factory
+):
+    officer, call, application, reviewer, assignment = routed
+    sign_in(reviewer)
+    post_form(client, f"/reviews/{assignment.id}/accept")
+    post_form(client, f"/reviews/{assignment.id}", review_data(call))
+    officer_client = app.test_client()
+    sign_in(officer, http_client=officer_client)
+    page = officer_client.get(f"/manage/applications/{application.id}/reviews").get_data(as_text=True)
+    assert "Rhea Viewer" in page and "Strong team." in page
+
+    refused = post_form(officer_client, f"/manage/reviews/{assignment.review.id}/unlock", {"reason": ""})
+    assert refused.status_code == 303 and assignment.review.state == "submitted"
+    post_form(
+        officer_client, f"/manage/reviews/{assignment.review.id}/unlock", {"reason": "Score impact again."}
+    )
+    assert assignment.review.state == "draft"
+    (email,) = factory.outbox("review_unlocked", recipient=reviewer.email)
+    assert email.context["reason"] == "Score impact again."
+
+
+def test_declining_needs_a_reason_and_shows_the_officer_a_replacement(app, client, sign_in, routed, factory):
+    officer, call, application, reviewer, assignment = routed
+    spare = factory.reviewer(name="Spare Reviewer")
+    sign_in(reviewer)
+    assert post_form(client, f"/reviews/{assignment.id}/decline", {"reason": ""}).status_code == 422
+    assert post_form(client, f"/reviews/{assignment.id}/decline", {"reason": "On leave"}).status_code == 303
+    assert assignment.state == "declined"
+
+    officer_client = app.test_client()
+    sign_in(officer, http_client=officer_client)
+    page = officer_client.get(f"/manage/calls/{call.id}/reviews").get_data(as_text=True)
+    assert "On leave" in page and "Suggested replacement" in page and "Spare Reviewer" in page
+    post_form(officer_client, f"/manage/assignments/{assignment.id}/replace")
+    assert {a.reviewer_id for a in application.review_assignments if a.state == "invited"} == {spare.id}
+
+
+def test_a_conflicted_reviewer_sees_neither_the_proposal_nor_its_files(client, sign_in, routed, db_session):
+    _officer, _call, application, reviewer, assignment = routed
+    sign_in(reviewer)
+    post_form(client, f"/reviews/{assignment.id}/accept")
+    case = next(a for a in application.attachments if a.kind == "case_for_support")
+    assert client.get(f"/reviews/{assignment.id}").status_code == 200
+    assert download_status(client, f"/attachments/{case.id}") == 200
+
+    # The reviewer later declares the lead as a collaborator: detection applies at once.
+    lead = application.lead_applicant
+    profiles.add_collaborator(reviewer, name=lead.full_name, email=lead.email, orcid="")
+    db_session.commit()
+    assert client.get(f"/reviews/{assignment.id}").status_code == 403
+    assert client.get(f"/reviews/{assignment.id}/invitation").status_code == 403
+    assert download_status(client, f"/attachments/{case.id}") == 403
+
+
+def test_an_officer_s_conflict_takes_the_reviewer_off_at_once(app, client, sign_in, routed, factory):
+    officer, call, application, reviewer, assignment = routed
+    set_officer_conflict(officer, application, reviewer, "Same research centre board.", utcnow())
+    sign_in(reviewer)
+    assert assignment.state == "cancelled"
+    assert client.get(f"/reviews/{assignment.id}/invitation").status_code == 403
+    assert "Resilient rice" not in client.get(f"/calls/{call.id}/bids").get_data(as_text=True)
+
+
+def test_a_double_blind_call_hides_the_team_from_reviewers(client, sign_in, factory):
+    officer = factory.officer()
+    _call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=1, double_blind=True)
+    reviewer = factory.reviewer()
+    assignment = invitations.invite(officer, application, reviewer, utcnow())
+    invitations.accept_invitation(reviewer, assignment, utcnow())
+    sign_in(reviewer)
+
+    page = client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    for member in application.members:
+        assert member.full_name not in page
+        assert member.email not in page
+        assert member.institution.name not in page
+    assert "Double-blind review" in page
+    cv = next(a for a in application.attachments if a.kind == "cv")
+    case = next(a for a in application.attachments if a.kind == "case_for_support")
+    assert download_status(client, f"/attachments/{cv.id}") == 403
+    assert download_status(client, f"/attachments/{case.id}") == 200
+
+
+def test_the_officer_runs_previews_edits_and_confirms_an_assignment_over_http(client, sign_in, factory):
+    officer = factory.officer()
+    call, apps = factory.call_in_review(2, officer=officer, reviews_required=1)
+    first, _second = factory.reviewer(name="Ada First"), factory.reviewer(name="Bo Second")
+    sign_in(officer)
+    response = post_form(client, f"/manage/calls/{call.id}/reviews/propose", {"fairness": "y"})
+    assert response.status_code == 303
+    preview_url = response.headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "Proven optimal" in page and "Ada First" in page and "Bo Second" in page
+
+    bad = post_form(client, preview_url + "/pairs", {"application_id": "0", "reviewer_id": str(first.id)})
+    assert bad.status_code == 422
+    full = post_form(
+        client, preview_url + "/pairs", {"application_id": str(apps[0].id), "reviewer_id": str(first.id)}
+    )
+    assert full.status_code in (422, 409)
+
+    confirmed = post_form(client, preview_url + "/confirm")
+    assert confirmed.status_code == 303 and confirmed.headers["Location"].endswith(
+        f"/manage/calls/{call.id}/reviews"
+    )
+    assert len(factory.outbox("review_invitation")) == 2
+    assert post_form(client, preview_url + "/confirm").status_code == 303  # refused with a message
+    assert len(factory.outbox("review_invitation")) == 2
+
+
+def test_the_ranking_orders_by_calibrated_score_and_keeps_running_totals(client, sign_in, factory):
+    officer = factory.officer()
+    call, (low, high) = factory.call_in_review(2, officer=officer, reviews_required=1)
+    reviewer = factory.reviewer()
+    criterion = call.criteria[0]
+    for application, score in ((low, 2), (high, 5)):
+        assignment = invitations.invite(officer, application, reviewer, utcnow())
+        invitations.accept_invitation(reviewer, assignment, utcnow())
+        from grants.reviews.services.reviewing import ReviewInput, save_review
+
+        save_review(
+            reviewer,
+            assignment,
+            ReviewInput(
+                scores={criterion.id: score},
+                recommendation="fund",
+                comments_for_applicant=" ".join(["Solid work."] * 20),
+                no_conflict_declared=True,
+            ),
+            utcnow(),
+            submit=True,
+        )
+    sign_in(officer)
+    page = client.get(f"/manage/calls/{call.id}/ranking").get_data(as_text=True)
+    assert page.index(high.display_reference) < page.index(low.display_reference)
+    assert "£100,000.00" in page  # two requests of 50,000 add up in the running total
+    ascending = client.get(f"/manage/calls/{call.id}/ranking?sort=calibrated&direction=asc").get_data(
+        as_text=True
+    )
+    assert ascending.index(low.display_reference) < ascending.index(high.display_reference)
+
+
+def test_pages_refuse_the_wrong_people(client, sign_in, routed, factory):
+    _officer, call, _application, _reviewer, assignment = routed
+    sign_in(factory.researcher())
+    assert client.get("/reviews").status_code == 403
+    assert client.get(f"/reviews/{assignment.id}/invitation").status_code == 403
+    assert client.get(f"/manage/calls/{call.id}/reviews").status_code == 403
+    assert client.get(f"/manage/calls/{call.id}/ranking").status_code == 403
+    other_reviewer = factory.reviewer()
+    sign_in(other_reviewer)
+    assert client.get(f"/reviews/{assignment.id}/invitation").status_code == 403
+    assert post_form(client, f"/reviews/{assignment.id}/accept").status_code == 403
+    assert client.get(f"/manage/calls/{call.id}/reviews").status_code == 403
+
+
+def test_the_reviewer_profile_validates_and_saves(client, sign_in, factory):
+    factory.call()  # its priority areas are the subject areas to choose from
+    reviewer = factory.reviewer()
+    sign_in(reviewer)
+    assert client.get("/reviewer/profile").status_code == 200
+    bad = post_form(client, "/reviewer/profile", {"keywords": "", "max_reviews_per_call": "4"})
+    assert bad.status_code == 422
+    ok = post_form(
+        client,
+        "/reviewer/profile",
+        {
+            "keywords": "soil, wheat; rice",
+            "statement": "Soils.",
+            "areas": ["Food safety"],
+            "max_reviews_per_call": "4",
+        },
+    )
+    assert ok.status_code == 303
+    unknown = post_form(client, "/reviewer/profile", {"keywords": "soil", "areas": ["Astrology"]})
+    assert unknown.status_code == 422
+    assert reviewer.reviewer_profile.keywords == "soil, wheat, rice"
+    assert reviewer.reviewer_profile.area_names == ["Food safety"]
+    bad_orcid = post_form(client, "/reviewer/collaborators", {"name": "Ann", "orcid": "1234"})
+    assert bad_orcid.status_code == 422
+    assert "ORCID iD looks like" in bad_orcid.get_data(as_text=True)
+    period = post_form(client, "/reviewer/unavailable", {"starts_on": "2030-05-10", "ends_on": "2030-05-01"})
+    assert period.status_code == 422
