@@ -4,8 +4,10 @@ Services only ``flush()``. A request that answers below 400 is committed once, a
 anything else is rolled back, so a refused action changes nothing.
 """
 
+from typing import Any
+
 from flask import Flask, Response
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from grants.extensions import db
@@ -54,3 +56,17 @@ def init_database(app: Flask) -> None:
     def _roll_back_on_error(exc: BaseException | None) -> None:
         if exc is not None:
             db.session.rollback()
+
+
+def lock_and_reload(instance: Any) -> Any:
+    """Take ``instance``'s row lock and reload it, so the checks that follow see the latest
+    committed state, not what this session read before another transaction committed.
+
+    On PostgreSQL this is ``SELECT ... FOR UPDATE``, held until the transaction ends; SQLite's
+    IMMEDIATE transactions already serialise writers."""
+    model = type(instance)
+    instance_id = instance.id  # read before expiring: reading it after would reload too early
+    db.session.flush()
+    db.session.expire(instance)
+    db.session.execute(select(model.id).where(model.id == instance_id).with_for_update())
+    return instance

@@ -24,17 +24,10 @@ class ProposalText:
     cn_amount: str = "80,000"
 
 
-def complete_joint_application(
-    call: Call, lead: User, partner: User, now: datetime, text: ProposalText | None = None
-) -> Application:
-    """A draft led from the UK with a China lead, with nothing left on its checklist."""
-    text = text or ProposalText()
-    application = drafts.start_application(
-        lead, call, title=text.title, country="GB", institution_id=lead.institution_id, now=now
-    )
-    db.session.flush()
+def join_as_china_lead(application: Application, partner: User, now: datetime) -> None:
+    """The UK lead invites ``partner`` as the China lead, and the partner accepts at once."""
     invitation = team.invite_member(
-        lead,
+        application.lead_applicant,
         application,
         email=partner.email,
         full_name=partner.full_name,
@@ -44,6 +37,18 @@ def complete_joint_application(
         now=now,
     )
     team.accept_member_invitation(partner, invitation.token, now)
+
+
+def complete_joint_application(
+    call: Call, lead: User, partner: User, now: datetime, text: ProposalText | None = None
+) -> Application:
+    """A draft led from the UK with a China lead, with nothing left on its checklist."""
+    text = text or ProposalText()
+    application = drafts.start_application(
+        lead, call, title=text.title, country="GB", institution_id=lead.institution_id, now=now
+    )
+    db.session.flush()
+    join_as_china_lead(application, partner, now)
     closing = call.closes_at.astimezone(call.zone).date()
     drafts.save_details(
         lead,

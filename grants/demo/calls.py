@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from grants.accounts.models import User
 from grants.applications.models import Application
-from grants.applications.services import attachments, budget, drafts, team
+from grants.applications.services import attachments, budget, drafts
 from grants.calls.models import Call, Programme
 from grants.calls.services import calls, lifecycle, programmes, setup
 from grants.calls.services.question_sets import QuestionSpec, add_question
+from grants.demo.applications import join_as_china_lead
 from grants.demo.pdf import one_page_pdf
 from grants.demo.reviews import seed_review_call
 from grants.extensions import db
@@ -194,17 +195,7 @@ def _joint_draft(call: Call, now: datetime) -> Application:
         expected_version=application.details_version,
         now=now,
     )
-    invitation = team.invite_member(
-        lead,
-        application,
-        email=partner.email,
-        full_name=partner.full_name,
-        role="lead",
-        country="CN",
-        institution_id=partner.institution_id,
-        now=now,
-    )
-    team.accept_member_invitation(partner, invitation.token, now)
+    join_as_china_lead(application, partner, now)
     uk_funder, cn_funder = call.funders
     budget.add_budget_line(
         lead,

@@ -69,14 +69,19 @@ class ServedGrants:
             for path in sorted(self.instance.glob("*.log"))
         )
 
-    def wait_for_email(self, recipient: str, subject: str, timeout: float = 30) -> EmailMessage:
-        """The newest email to ``recipient`` with ``subject`` that the worker wrote."""
+    def wait_for_email(
+        self, recipient: str, subject: str, timeout: float = 30, containing: str = ""
+    ) -> EmailMessage:
+        """The newest email to ``recipient`` with ``subject`` (and ``containing`` in its text)
+        that the worker wrote."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = []
             for path in (self.instance / "mail").glob("*.eml"):
                 message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-                if message["To"] == recipient and message["Subject"] == subject:
+                if message["To"] != recipient or message["Subject"] != subject:
+                    continue
+                if containing in message.get_body(("plain",)).get_content():
                     found.append((path.stat().st_mtime, message))
             if found:
                 return max(found, key=lambda item: item[0])[1]

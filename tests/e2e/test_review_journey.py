@@ -7,20 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.demo_people import sign_in
+
 pytestmark = pytest.mark.browser
 
-PASSWORD = "flagship-demo-2018"
 OFFICER = "officer@ukri.example.org"
 REVIEWER = "h.carter@rothamsted.example.org"
 CALL = "2017 Flagship Challenge: food safety and sustainable farming"
-
-
-def sign_in(page, email):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 
 
 def test_the_officer_fills_a_gap_and_the_reviewer_submits_a_review(page, browser, served, shot):

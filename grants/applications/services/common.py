@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import ApplicationState
+from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied
 from grants.extensions import db
 from grants.notifications.services import queue_email
@@ -19,16 +20,10 @@ from grants.security.predicates import can_lead_application, team_membership
 
 
 def lock_application(application: Application) -> Application:
-    """Take the application's row lock and reload it, so the checks that follow see the latest
-    committed state: a save that started before a submission committed must not land after it.
-
-    Every change to an application and its parts goes through here first. On PostgreSQL this is
-    ``SELECT ... FOR UPDATE``; SQLite's IMMEDIATE transactions already serialise writers."""
-    application_id = application.id  # read before expiring: reading it after would reload too early
-    db.session.flush()
-    db.session.expire(application)
-    db.session.execute(select(Application.id).where(Application.id == application_id).with_for_update())
-    return application
+    """Take the application's row lock and reload it: a save that started before a submission
+    committed must not land after it. Every change to an application and its parts goes through
+    here first."""
+    return lock_and_reload(application)
 
 
 def require_editable(actor: User, application: Application, now: datetime) -> None:

@@ -12,6 +12,7 @@ from grants.accounts.models import User
 from grants.accounts.roles import Role
 from grants.applications.models import Application
 from grants.audit.services import record
+from grants.database import lock_and_reload
 from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from grants.extensions import db
 from grants.links import external_url
@@ -137,23 +138,13 @@ def invite(
     return assignment
 
 
-def _lock(assignment: ReviewAssignment) -> ReviewAssignment:
-    assignment_id = assignment.id
-    db.session.flush()
-    db.session.expire(assignment)
-    db.session.execute(
-        select(ReviewAssignment.id).where(ReviewAssignment.id == assignment_id).with_for_update()
-    )
-    return assignment
-
-
 def _own(actor: User, assignment: ReviewAssignment) -> None:
     if assignment.reviewer_id != actor.id:
         raise PermissionDenied("This invitation is for someone else.")
 
 
 def accept_invitation(actor: User, assignment: ReviewAssignment, now: datetime) -> ReviewAssignment:
-    _lock(assignment)
+    lock_and_reload(assignment)
     _own(actor, assignment)
     if conflict_reasons(actor, assignment.application):
         raise Conflict("You have a conflict of interest with this application and cannot review it.")
@@ -168,7 +159,7 @@ def decline_invitation(
     actor: User, assignment: ReviewAssignment, reason: str, now: datetime
 ) -> ReviewAssignment:
     """Decline with a reason; the best available replacement is worked out for the officer."""
-    _lock(assignment)
+    lock_and_reload(assignment)
     _own(actor, assignment)
     reason = " ".join((reason or "").split())
     if not reason:
@@ -226,7 +217,7 @@ def invite_replacement(actor: User, assignment: ReviewAssignment, now: datetime)
 
 def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, now: datetime) -> None:
     require_routing(actor, assignment.call)
-    _lock(assignment)
+    lock_and_reload(assignment)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Give the reason for taking the reviewer off.", field="reason")

@@ -12,6 +12,7 @@ from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.audit.services import record
 from grants.calls.models import Call
+from grants.database import lock_and_reload
 from grants.errors import Conflict, NotFound, ValidationError
 from grants.extensions import db
 from grants.reviews.matching.problem import MatchingOptions
@@ -110,7 +111,10 @@ def propose_assignment(
 
 
 def require_pending(actor: User, proposal: AssignmentProposal) -> None:
+    """The proposal is still open to edits; its row lock is held until the transaction ends, so
+    two officers confirming at once cannot both send the invitations."""
     require_routing(actor, proposal.call)
+    lock_and_reload(proposal)
     if proposal.state != PENDING:
         raise Conflict(f"This proposal was {proposal.state}; make a new one.")
 

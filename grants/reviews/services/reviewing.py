@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from grants.accounts.models import User
 from grants.audit.services import record
+from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied, ValidationError
 from grants.extensions import db
 from grants.links import external_url
@@ -34,20 +33,11 @@ class ReviewInput:
     no_conflict_declared: bool = False
 
 
-def _lock(review_or_assignment: ReviewAssignment) -> None:
-    assignment_id = review_or_assignment.id
-    db.session.flush()
-    db.session.expire(review_or_assignment)
-    db.session.execute(
-        select(ReviewAssignment.id).where(ReviewAssignment.id == assignment_id).with_for_update()
-    )
-
-
 def save_review(
     actor: User, assignment: ReviewAssignment, data: ReviewInput, now: datetime, *, submit: bool
 ) -> Review:
     """Save a draft, or submit. A submitted review cannot change until it is unlocked."""
-    _lock(assignment)
+    lock_and_reload(assignment)
     if not can_review(actor, assignment):
         raise PermissionDenied("Only the reviewer who accepted this invitation can review it.")
     call = assignment.call
@@ -124,7 +114,7 @@ def unlock_review(actor: User, review: Review, reason: str, now: datetime) -> Re
     if not can_manage_calls(actor):
         raise PermissionDenied("Only programme officers can unlock a review.")
     assignment = review.assignment
-    _lock(assignment)
+    lock_and_reload(assignment)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Tell the reviewer what to change.", field="reason")

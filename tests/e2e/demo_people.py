@@ -1,0 +1,15 @@
+"""The demo's people as the browser tests sign in."""
+
+import re
+
+from playwright.sync_api import expect
+
+PASSWORD = "flagship-demo-2018"
+
+
+def sign_in(page, email):
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
