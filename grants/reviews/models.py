@@ -43,9 +43,6 @@ class ReviewerProfile(db.Model):
     def area_names(self) -> list[str]:
         return [area.name for area in self.areas]
 
-    def unavailable_on(self, day: date) -> bool:
-        return any(period.starts_on <= day <= period.ends_on for period in self.unavailable)
-
 
 class ReviewerArea(db.Model):
     __tablename__ = "reviewer_areas"
@@ -151,8 +148,8 @@ class ProposedPair(db.Model):
     proposal_id: Mapped[int] = mapped_column(
         ForeignKey("assignment_proposals.id", ondelete="CASCADE"), index=True
     )
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
-    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     affinity: Mapped[float] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     manual: Mapped[bool] = mapped_column(default=False)
@@ -235,5 +232,7 @@ class CriterionScore(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("rubric_criteria.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("rubric_criteria.id", ondelete="CASCADE"), index=True
+    )
     score: Mapped[int]

@@ -49,8 +49,15 @@ def team_membership(user: Any, application: Any) -> Any | None:
 
 
 def can_view_application(user: Any, application: Any) -> bool:
-    """The team that wrote it and the staff who run the call."""
-    return team_membership(user, application) is not None or _is_staff(user)
+    """The team that wrote it and the staff who run the call, unless they are conflicted with it."""
+    if team_membership(user, application) is not None:
+        return True
+    return _is_staff(user) and not _staff_conflict(user, application)
+
+
+def _staff_conflict(user: Any, application: Any) -> bool:
+    """Staff are held to the same conflict rules as reviewers once an application is in review."""
+    return application.state != "draft" and has_conflict(user, application)
 
 
 def can_edit_application(user: Any, application: Any) -> bool:
@@ -118,8 +125,25 @@ def can_bid(user: Any, application: Any) -> bool:
 
 
 def can_see_scores(user: Any, application: Any) -> bool:
-    """Officers see scores and reviews, except on applications they are conflicted with."""
+    """Officers see scores and reviews, except on applications they are conflicted with, and
+    never while they still owe a review of it themselves (no reviewer reads others' scores first)."""
+    if not can_manage_calls(user) or has_conflict(user, application):
+        return False
+    return not any(
+        assignment.reviewer_id == user.id
+        and assignment.state in ("invited", "accepted")
+        and not (assignment.review is not None and assignment.review.is_submitted)
+        for assignment in application.review_assignments
+    )
+
+
+def can_route_reviews(user: Any, application: Any) -> bool:
+    """Officers choose reviewers for applications they have no conflict with."""
     return can_manage_calls(user) and not has_conflict(user, application)
+
+
+def can_unlock_review(user: Any, review: Any) -> bool:
+    return can_see_scores(user, review.assignment.application)
 
 
 def reviewer_may_open(user: Any, attachment: Any) -> bool:

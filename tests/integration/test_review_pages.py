@@ -2,9 +2,13 @@
 
 import pytest
 
+from grants.accounts.models import UserRole
 from grants.demo.applications import ProposalText
+from grants.errors import PermissionDenied
 from grants.reviews.services import invitations, profiles
 from grants.reviews.services.conflicts import set_officer_conflict
+from grants.reviews.services.reviewing import ReviewInput, save_review
+from grants.reviews.services.scoring import call_scores
 from grants.timeutil import utcnow
 from tests.integration.conftest import post_form
 
@@ -201,8 +205,6 @@ def test_the_ranking_orders_by_calibrated_score_and_keeps_running_totals(client,
     for application, score in ((low, 2), (high, 5)):
         assignment = invitations.invite(officer, application, reviewer, utcnow())
         invitations.accept_invitation(reviewer, assignment, utcnow())
-        from grants.reviews.services.reviewing import ReviewInput, save_review
-
         save_review(
             reviewer,
             assignment,
@@ -263,6 +265,96 @@ def test_the_reviewer_profile_validates_and_saves(client, sign_in, factory):
     assert reviewer.reviewer_profile.area_names == ["Food safety"]
     bad_orcid = post_form(client, "/reviewer/collaborators", {"name": "Ann", "orcid": "1234"})
     assert bad_orcid.status_code == 422
-    assert "ORCID iD looks like" in bad_orcid.get_data(as_text=True)
+    assert "not a valid ORCID iD" in bad_orcid.get_data(as_text=True)
     period = post_form(client, "/reviewer/unavailable", {"starts_on": "2030-05-10", "ends_on": "2030-05-01"})
     assert period.status_code == 422
+
+
+def test_a_proposal_with_nothing_to_propose_says_so(client, sign_in, factory):
+    officer = factory.officer()
+    call, _ = factory.call_in_review(1, officer=officer, reviews_required=1)
+    sign_in(officer)
+    response = post_form(client, f"/manage/calls/{call.id}/reviews/propose", {"fairness": "y"})
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "only 0 eligible reviewers for 1 places" in text
+    assert "Confirm and send" in text
+
+
+def test_an_officer_with_a_conflict_cannot_see_or_route_that_application(client, sign_in, factory):
+    colleague_institution = factory.institution(name="Shared Institute")
+    conflicted_officer = factory.officer(institution_id=colleague_institution.id)
+    call, (mine, other) = factory.call_in_review(2, officer=factory.officer(), reviews_required=1)
+    mine.members[0].institution = colleague_institution
+    reviewer = factory.reviewer()
+    sign_in(conflicted_officer)
+
+    assert client.get(f"/applications/{mine.id}").status_code == 403
+    assert client.get(f"/applications/{other.id}").status_code == 200
+    assert client.get(f"/manage/applications/{mine.id}/reviews").status_code == 403
+    routing = client.get(f"/manage/calls/{call.id}/reviews").get_data(as_text=True)
+    assert "You have a conflict of interest with this application" in routing
+    with pytest.raises(PermissionDenied, match="another officer"):
+        invitations.invite(conflicted_officer, mine, reviewer, utcnow())
+
+
+def test_a_review_stops_counting_when_its_reviewer_turns_out_to_be_conflicted(factory):
+    officer = factory.officer()
+    call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=2)
+    kind, harsh = factory.reviewer(), factory.reviewer()
+    for reviewer, score in ((kind, 5), (harsh, 1)):
+        submit_review(officer, application, reviewer, score)
+    assert sorted(call_scores(call)[application.id].scores) == [1.0, 5.0]
+
+    set_officer_conflict(officer, application, harsh, "Undisclosed co-author.", utcnow())
+
+    assert call_scores(call)[application.id].scores == [5.0]
+
+
+def test_an_officer_who_also_reviews_reads_the_other_reviews_only_after_submitting(client, sign_in, factory):
+    officer = factory.officer()
+    _call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=2)
+    submit_review(officer, application, factory.reviewer(), 4)
+    both = factory.reviewer()
+    both.role_rows.append(UserRole(role="officer"))
+    assignment = invitations.invite(officer, application, both, utcnow())
+    invitations.accept_invitation(both, assignment, utcnow())
+    sign_in(both)
+    assert client.get(f"/manage/applications/{application.id}/reviews").status_code == 403
+    submit_review(officer, application, both, 3, assignment=assignment)
+    assert client.get(f"/manage/applications/{application.id}/reviews").status_code == 200
+
+
+def test_reviewers_of_a_double_blind_call_download_files_under_neutral_names(client, sign_in, factory):
+    officer = factory.officer()
+    _call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=1, double_blind=True)
+    reviewer = factory.reviewer()
+    assignment = invitations.invite(officer, application, reviewer, utcnow())
+    invitations.accept_invitation(reviewer, assignment, utcnow())
+    sign_in(reviewer)
+    case = next(a for a in application.attachments if a.kind == "case_for_support")
+    with client.get(f"/attachments/{case.id}") as response:
+        assert response.status_code == 200
+        disposition = response.headers["Content-Disposition"]
+    assert disposition == f"attachment; filename={application.reference}-case-for-support.pdf"
+    assert case.original_name not in disposition
+
+
+def submit_review(officer, application, reviewer, score, assignment=None):
+    if assignment is None:
+        assignment = invitations.invite(officer, application, reviewer, utcnow())
+        invitations.accept_invitation(reviewer, assignment, utcnow())
+    save_review(
+        reviewer,
+        assignment,
+        ReviewInput(
+            scores={c.id: score for c in application.call.criteria},
+            recommendation="fund",
+            comments_for_applicant=" ".join(["Sound and well argued."] * 10),
+            no_conflict_declared=True,
+        ),
+        utcnow(),
+        submit=True,
+    )
+    return assignment

@@ -76,6 +76,15 @@ def remove_attachment(application, attachment_id: int):
     )
 
 
+def download_name(user, attachment) -> str:
+    """The applicants' own file name, except for reviewers of a double-blind call: file names
+    often carry the authors' names."""
+    application = attachment.application
+    if application.call.double_blind and not can_view_application(user, application):
+        return f"{application.display_reference}-{attachment.kind.replace('_', '-')}.pdf"
+    return attachment.original_name
+
+
 @bp.get("/attachments/<int:attachment_id>")
 @declare(SIGNED_IN, load=LOAD_ATTACHMENT, check=can_download_attachment)
 def download(attachment):
@@ -86,7 +95,7 @@ def download(attachment):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=attachment.original_name,
+        download_name=download_name(current_user, attachment),
         max_age=0,
         etag=attachment.sha256,
     )

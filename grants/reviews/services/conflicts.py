@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from grants.accounts.models import User
+from grants.accounts.roles import Role
 from grants.applications.models import Application
 from grants.audit.services import record
 from grants.calls.models import Call
@@ -20,11 +21,15 @@ from grants.extensions import db
 from grants.reviews.detection import detect_conflicts
 from grants.reviews.models import ConflictOfInterest, ReviewAssignment
 from grants.reviews.people import reviewer_person, team_people
-from grants.reviews.services.pool import require_routing, reviewable_applications, reviewer_pool
+from grants.reviews.services.pool import (
+    REVIEWABLE_STATES,
+    require_routing,
+    require_unconflicted,
+    reviewable_applications,
+    reviewer_pool,
+)
+from grants.reviews.services.reasons import clean_reason
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, AssignmentState, ConflictSource
-from grants.security.predicates import can_manage_calls
-
-MAX_REASON_LENGTH = 2000
 
 
 def refresh_detected_conflicts(
@@ -83,7 +88,7 @@ def declare_conflict(
         assignment.application,
         actor,
         ConflictSource.DECLARED,
-        _reason(reason, "Say briefly how you know the applicants."),
+        clean_reason(reason, "Say briefly how you know the applicants."),
     )
     _cancel_active(actor, assignment.application, actor, "The reviewer declared a conflict of interest.", now)
     return conflict
@@ -93,20 +98,25 @@ def set_officer_conflict(
     actor: User, application: Application, reviewer: User, reason: str, now: datetime
 ) -> ConflictOfInterest:
     require_routing(actor, application.call)
+    require_unconflicted(actor, application)
+    if application.state not in REVIEWABLE_STATES:
+        raise Conflict(f"{application.display_reference} is not in review.")
+    if not reviewer.has_role(Role.REVIEWER):
+        raise ValidationError(f"{reviewer.full_name} is not a reviewer.", field="reviewer_id")
     conflict = _add(
         actor,
         application,
         reviewer,
         ConflictSource.OFFICER,
-        _reason(reason, "Give the reason for the conflict."),
+        clean_reason(reason, "Give the reason for the conflict."),
     )
     _cancel_active(actor, application, reviewer, "An officer recorded a conflict of interest.", now)
     return conflict
 
 
 def remove_officer_conflict(actor: User, conflict: ConflictOfInterest) -> None:
-    if not can_manage_calls(actor):
-        raise NotFound("No such conflict.")
+    require_routing(actor, conflict.application.call)
+    require_unconflicted(actor, conflict.application)
     if conflict.source != ConflictSource.OFFICER:
         raise Conflict("Only conflicts set by an officer can be removed; the others follow from the facts.")
     record(
@@ -117,15 +127,6 @@ def remove_officer_conflict(actor: User, conflict: ConflictOfInterest) -> None:
     )
     db.session.delete(conflict)
     db.session.flush()
-
-
-def _reason(reason: str, missing: str) -> str:
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError(missing, field="reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError(f"Keep the reason under {MAX_REASON_LENGTH} characters.", field="reason")
-    return reason
 
 
 def _add(

@@ -12,6 +12,8 @@ from grants.accounts.models import User
 from grants.accounts.roles import Role
 from grants.applications.models import Application
 from grants.audit.services import record
+from grants.calls.services.lifecycle import start_reviewing
+from grants.calls.states import CallState
 from grants.database import lock_and_reload
 from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from grants.extensions import db
@@ -22,14 +24,14 @@ from grants.reviews.services.pool import (
     REVIEWABLE_STATES,
     max_reviews,
     require_routing,
+    require_unconflicted,
     review_window,
     unavailability,
 )
 from grants.reviews.services.problem_builder import build_call_problem
+from grants.reviews.services.reasons import clean_reason
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, AssignmentState, check_assignment_transition
 from grants.security.predicates import conflict_reasons
-
-MAX_REASON_LENGTH = 2000
 
 
 def _active_count(*conditions: Any) -> int:
@@ -99,7 +101,11 @@ def invite(
     explanation: dict[str, Any] | None = None,
 ) -> ReviewAssignment:
     require_routing(actor, application.call)
+    require_unconflicted(actor, application)
     check_new_place(application, reviewer, now)
+    if application.call.state == CallState.CLOSED:
+        # The first invitation starts reviewing, which fixes the rubric reviewers score against.
+        start_reviewing(actor, application.call)
     assignment = ReviewAssignment(
         call_id=application.call_id,
         application_id=application.id,
@@ -148,6 +154,8 @@ def accept_invitation(actor: User, assignment: ReviewAssignment, now: datetime) 
     _own(actor, assignment)
     if conflict_reasons(actor, assignment.application):
         raise Conflict("You have a conflict of interest with this application and cannot review it.")
+    if assignment.application.state not in REVIEWABLE_STATES:
+        raise Conflict("This application is no longer in review.")
     check_assignment_transition(assignment.state, AssignmentState.ACCEPTED)
     assignment.state = AssignmentState.ACCEPTED
     assignment.responded_at = now
@@ -161,11 +169,7 @@ def decline_invitation(
     """Decline with a reason; the best available replacement is worked out for the officer."""
     lock_and_reload(assignment)
     _own(actor, assignment)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError("Tell the programme officer briefly why you decline.", field="reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError(f"Keep the reason under {MAX_REASON_LENGTH} characters.", field="reason")
+    reason = clean_reason(reason, "Tell the programme officer briefly why you decline.")
     check_assignment_transition(assignment.state, AssignmentState.DECLINED)
     assignment.state = AssignmentState.DECLINED
     assignment.responded_at = now
@@ -195,6 +199,7 @@ def best_replacement(application: Application, now: datetime) -> User | None:
 
 def invite_replacement(actor: User, assignment: ReviewAssignment, now: datetime) -> ReviewAssignment:
     require_routing(actor, assignment.call)
+    require_unconflicted(actor, assignment.application)
     if assignment.state != AssignmentState.DECLINED or assignment.suggested_reviewer is None:
         raise NotFound("There is no suggested replacement for this invitation.")
     built = build_call_problem(assignment.call, now, applications=[assignment.application])
@@ -203,7 +208,7 @@ def invite_replacement(actor: User, assignment: ReviewAssignment, now: datetime)
     if column is not None:
         affinity = round(float(built.problem.affinity[0, column]), 4)
         explanation = built.explain(0, column)
-    replacement = invite(
+    return invite(
         actor,
         assignment.application,
         assignment.suggested_reviewer,
@@ -211,16 +216,13 @@ def invite_replacement(actor: User, assignment: ReviewAssignment, now: datetime)
         affinity=affinity,
         explanation=explanation,
     )
-    assignment.suggested_reviewer_id = None
-    return replacement
 
 
 def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, now: datetime) -> None:
     require_routing(actor, assignment.call)
+    require_unconflicted(actor, assignment.application)
     lock_and_reload(assignment)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError("Give the reason for taking the reviewer off.", field="reason")
+    reason = clean_reason(reason, "Give the reason for taking the reviewer off.")
     check_assignment_transition(assignment.state, AssignmentState.CANCELLED)
     if assignment.review is not None and assignment.review.is_submitted:
         raise Conflict("This reviewer has submitted their review; it stays on record.")

@@ -11,15 +11,16 @@ from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User, UserRole
 from grants.accounts.roles import Role
-from grants.applications.models import Application
+from grants.applications.models import Application, TeamMember
 from grants.applications.states import ApplicationState
 from grants.calls.models import Call
 from grants.calls.states import CallState
+from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied
 from grants.extensions import db
 from grants.reviews.models import DEFAULT_MAX_REVIEWS, ReviewAssignment
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES
-from grants.security.predicates import can_manage_calls
+from grants.security.predicates import can_manage_calls, can_route_reviews
 
 REVIEWABLE_STATES = (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW)
 # Reviews are routed once submissions are final, and until the call is decided.
@@ -29,10 +30,21 @@ DEFAULT_REVIEW_WINDOW = timedelta(days=28)
 
 
 def require_routing(actor: Any, call: Call) -> None:
+    """An officer may change who reviews for ``call`` now. Takes the call's row lock: routing
+    changes to one call happen one at a time, so loads and places are counted once."""
     if not can_manage_calls(actor):
         raise PermissionDenied("Only programme officers route reviews.")
+    lock_and_reload(call)
     if call.state not in ROUTING_STATES:
         raise Conflict("Reviews are assigned once the call has closed and until it is decided.")
+
+
+def require_unconflicted(actor: Any, application: Application) -> None:
+    if not can_route_reviews(actor, application):
+        raise PermissionDenied(
+            f"You have a conflict of interest with {application.display_reference}; another officer "
+            "must route its reviews."
+        )
 
 
 def reviewer_pool(call: Call | None = None) -> list[User]:
@@ -50,7 +62,12 @@ def reviewable_applications(call: Call) -> list[Application]:
     statement = (
         select(Application)
         .where(Application.call_id == call.id, Application.state.in_(REVIEWABLE_STATES))
-        .options(selectinload(Application.members))
+        .options(
+            selectinload(Application.members).joinedload(TeamMember.user),
+            selectinload(Application.budget_lines),
+            selectinload(Application.conflicts),
+            selectinload(Application.review_assignments),
+        )
         .order_by(Application.reference, Application.id)
     )
     return list(db.session.scalars(statement))

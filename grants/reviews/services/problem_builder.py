@@ -57,9 +57,6 @@ class CallProblem:
     unavailable: dict[int, str]
     assignments: list[ReviewAssignment]
 
-    def app_position(self, application_id: int) -> int | None:
-        return next((i for i, a in enumerate(self.applications) if a.id == application_id), None)
-
     def reviewer_position(self, reviewer_id: int) -> int | None:
         return next((i for i, r in enumerate(self.reviewers) if r.id == reviewer_id), None)
 
@@ -179,10 +176,3 @@ def outside_countries(app_countries: list[set[str]], reviewer_countries: list[st
     known = columns < len(codes)
     return ~present[:, columns] & known[None, :]
 
-
-def existing_pair(application_id: int, reviewer_id: int) -> ReviewAssignment | None:
-    return db.session.scalar(
-        select(ReviewAssignment).where(
-            ReviewAssignment.application_id == application_id, ReviewAssignment.reviewer_id == reviewer_id
-        )
-    )

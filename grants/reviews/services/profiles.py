@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from grants.accounts.roles import Role
+from grants.accounts.orcid import normalise_orcid
 from grants.accounts.services.common import normalise_email
 from grants.audit.services import record
 from grants.calls.models import CallPriorityArea
-from grants.errors import NotFound, PermissionDenied, ValidationError
+from grants.errors import NotFound, ValidationError
 from grants.extensions import db
 from grants.reviews.matching.affinity import split_keywords
 from grants.reviews.models import Collaborator, ReviewerArea, ReviewerProfile, UnavailablePeriod
@@ -20,7 +19,6 @@ from grants.reviews.models import Collaborator, ReviewerArea, ReviewerProfile, U
 MAX_KEYWORDS = 30
 MAX_STATEMENT_WORDS = 400
 MAX_REVIEWS_LIMIT = 50
-ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 
 
 def profile_for(user: User) -> ReviewerProfile:
@@ -73,15 +71,18 @@ def update_profile(
 def add_collaborator(actor: User, *, name: str, email: str, orcid: str) -> Collaborator:
     name = " ".join(name.split())
     email = normalise_email(email) if email.strip() else ""
-    orcid = orcid.strip().upper().removeprefix("HTTPS://ORCID.ORG/")
     if not name:
         raise ValidationError("Enter the collaborator's name.", field="name")
-    if not email and not orcid:
+    if not email and not orcid.strip():
         raise ValidationError(
             "Give an email address or an ORCID iD, so the person can be recognised.", field="email"
         )
-    if orcid and not ORCID_PATTERN.match(orcid):
-        raise ValidationError("An ORCID iD looks like 0000-0002-1825-0097.", field="orcid")
+    if orcid.strip():
+        orcid = normalise_orcid(orcid)
+        if orcid is None:
+            raise ValidationError(
+                "That is not a valid ORCID iD; one looks like 0000-0002-1825-0097.", field="orcid"
+            )
     profile = profile_for(actor)
     for existing in profile.collaborators:
         if (email and existing.email == email) or (orcid and existing.orcid == orcid):
@@ -123,7 +124,3 @@ def remove_unavailable_period(actor: User, period_id: int) -> None:
     profile.unavailable.remove(period)
     record(actor, "reviewer.unavailable_removed", profile)
 
-
-def require_reviewer(actor: User) -> None:
-    if not actor.has_role(Role.REVIEWER):
-        raise PermissionDenied("Only reviewers keep a reviewer profile.")

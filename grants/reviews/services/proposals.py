@@ -20,7 +20,7 @@ from grants.reviews.matching.shortfalls import capacity_gap, explain_shortfalls
 from grants.reviews.matching.solver import solve_assignment
 from grants.reviews.models import AssignmentProposal, ProposedPair
 from grants.reviews.services.invitations import check_new_place, invite
-from grants.reviews.services.pool import require_routing
+from grants.reviews.services.pool import require_routing, require_unconflicted
 from grants.reviews.services.problem_builder import build_call_problem
 
 PENDING, CONFIRMED, DISCARDED = "pending", "confirmed", "discarded"
@@ -128,6 +128,7 @@ def add_pair(
     reviewer = db.session.get(User, reviewer_id)
     if application is None or application.call_id != proposal.call_id or reviewer is None:
         raise NotFound("No such application or reviewer in this call.")
+    require_unconflicted(actor, application)
     if any(p.application_id == application_id and p.reviewer_id == reviewer_id for p in proposal.pairs):
         raise ValidationError(
             f"{reviewer.full_name} is already proposed for this application.", field="reviewer"
@@ -162,6 +163,7 @@ def remove_pair(actor: User, proposal: AssignmentProposal, pair_id: int) -> None
     pair = next((p for p in proposal.pairs if p.id == pair_id), None)
     if pair is None:
         raise NotFound("That pair is not in this proposal.")
+    require_unconflicted(actor, pair.application)
     proposal.pairs.remove(pair)
     record(
         actor,

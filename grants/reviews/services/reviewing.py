@@ -15,10 +15,11 @@ from grants.extensions import db
 from grants.links import external_url
 from grants.notifications.services import queue_email
 from grants.reviews.models import CriterionScore, Review, ReviewAssignment
-from grants.reviews.services.pool import ROUTING_STATES
+from grants.reviews.services.pool import REVIEWABLE_STATES, ROUTING_STATES
+from grants.reviews.services.reasons import clean_reason
 from grants.reviews.services.scoring import review_score
-from grants.reviews.states import Recommendation, ReviewState, check_review_transition
-from grants.security.predicates import can_manage_calls, can_review
+from grants.reviews.states import AssignmentState, Recommendation, ReviewState, check_review_transition
+from grants.security.predicates import can_review, can_unlock_review
 
 MAX_COMMENT_LENGTH = 20_000
 MIN_APPLICANT_COMMENT_WORDS = 20
@@ -41,8 +42,8 @@ def save_review(
     if not can_review(actor, assignment):
         raise PermissionDenied("Only the reviewer who accepted this invitation can review it.")
     call = assignment.call
-    if call.state not in ROUTING_STATES:
-        raise Conflict("This call is no longer taking reviews.")
+    if call.state not in ROUTING_STATES or assignment.application.state not in REVIEWABLE_STATES:
+        raise Conflict("This application is no longer taking reviews.")
     review = assignment.review
     if review is None:
         review = Review(assignment=assignment, state=ReviewState.DRAFT, created_at=now)
@@ -111,13 +112,13 @@ def _submit(actor: User, review: Review, scores: dict[int, int | None], call, no
 
 
 def unlock_review(actor: User, review: Review, reason: str, now: datetime) -> Review:
-    if not can_manage_calls(actor):
-        raise PermissionDenied("Only programme officers can unlock a review.")
+    if not can_unlock_review(actor, review):
+        raise PermissionDenied("Only programme officers without a conflict can unlock this review.")
     assignment = review.assignment
     lock_and_reload(assignment)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError("Tell the reviewer what to change.", field="reason")
+    if assignment.state != AssignmentState.ACCEPTED:
+        raise Conflict("The reviewer is no longer on this application; their review stays as it is.")
+    reason = clean_reason(reason, "Tell the reviewer what to change.")
     check_review_transition(review.state, ReviewState.DRAFT)
     review.state = ReviewState.DRAFT
     review.unlocked_at = now

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from grants.applications.models import Application
 from grants.applications.services.budget import funder_totals
@@ -16,7 +17,7 @@ from grants.extensions import db
 from grants.reviews.calibration import calibrate
 from grants.reviews.models import Review, ReviewAssignment
 from grants.reviews.services.pool import reviewable_applications
-from grants.reviews.states import ReviewState
+from grants.reviews.states import AssignmentState, ReviewState
 from grants.security.predicates import can_see_scores
 
 # Reviewers disagree strongly when their overall scores span this share of the scale or more.
@@ -73,11 +74,18 @@ class ApplicationScores:
 
 
 def submitted_reviews(call: Call) -> list[Review]:
+    """Submitted reviews by reviewers still on their application: a review whose reviewer was
+    taken off (a conflict found after they submitted) no longer counts."""
     return list(
         db.session.scalars(
             select(Review)
             .join(ReviewAssignment)
-            .where(ReviewAssignment.call_id == call.id, Review.state == ReviewState.SUBMITTED)
+            .where(
+                ReviewAssignment.call_id == call.id,
+                ReviewAssignment.state == AssignmentState.ACCEPTED,
+                Review.state == ReviewState.SUBMITTED,
+            )
+            .options(contains_eager(Review.assignment))
         )
     )
 
@@ -139,10 +147,15 @@ def ranking(call: Call, viewer: Any, sort: str = "calibrated", ascending: bool |
     sort = sort if sort in SORT_KEYS else "calibrated"
     if ascending is None:
         ascending = DEFAULT_ASCENDING.get(sort, False)
-    rows = sort_rows(list(call_scores(call).values()), sort, ascending)
-    running: dict[int, int] = defaultdict(int)
+    rows = list(call_scores(call).values())
     for row in rows:
         row.hidden = not can_see_scores(viewer, row.application)
+    # Rows the viewer may not score go last, by reference: their place must not give scores away.
+    visible = sort_rows([r for r in rows if not r.hidden], sort, ascending)
+    hidden = sorted((r for r in rows if r.hidden), key=lambda r: r.application.display_reference)
+    rows = visible + hidden
+    running: dict[int, int] = defaultdict(int)
+    for row in rows:
         row.requested = {t.call_funder.id: t.total_minor for t in funder_totals(row.application)}
         for call_funder_id, amount in row.requested.items():
             running[call_funder_id] += amount

@@ -1,6 +1,6 @@
 """Officers read an application's reviews, unlock a submitted one, and rank the call."""
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from grants.reviews.forms import ReasonForm
@@ -8,7 +8,7 @@ from grants.reviews.services.reviewing import unlock_review
 from grants.reviews.services.scoring import call_scores, disagreement, display_scale, ranking
 from grants.reviews.views.blueprint import LOAD_APPLICATION, LOAD_CALL, LOAD_REVIEW, bp
 from grants.security.policy import OFFICER, declare
-from grants.security.predicates import can_see_scores
+from grants.security.predicates import can_see_scores, can_unlock_review
 from grants.timeutil import utcnow
 from grants.web import perform
 
@@ -32,10 +32,8 @@ def application_reviews(application):
 
 
 @bp.post("/manage/reviews/<int:review_id>/unlock")
-@declare(OFFICER, load=LOAD_REVIEW)
+@declare(OFFICER, load=LOAD_REVIEW, check=can_unlock_review)
 def unlock(review):
-    if not can_see_scores(current_user, review.assignment.application):
-        abort(403)
     form = ReasonForm()
     return perform(
         lambda: unlock_review(current_user, review, form.reason.data or "", utcnow()),

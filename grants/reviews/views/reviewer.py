@@ -1,6 +1,6 @@
 """The reviewer's side: invitations, the review form, conflicts they declare, and bids."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.applications.services.answers import answers_by_key, questions_for
@@ -10,6 +10,7 @@ from grants.reviews.services import bids as bid_services
 from grants.reviews.services.conflicts import declare_conflict
 from grants.reviews.services.invitations import accept_invitation, decline_invitation
 from grants.reviews.services.listing import bidding_calls, my_assignments
+from grants.reviews.services.pool import ROUTING_STATES
 from grants.reviews.services.reviewing import ReviewInput, save_review
 from grants.reviews.views.blueprint import LOAD_APPLICATION, LOAD_ASSIGNMENT, LOAD_CALL, bp
 from grants.reviews.views.profile import REVIEWER
@@ -66,7 +67,7 @@ def decline(assignment):
         decline_invitation(current_user, assignment, form.reason.data, utcnow())
     except DomainError as error:
         return _invitation_page(assignment, decline_form=form, status=attach_error(form, error))
-    flash_success("You declined. The programme officer has been told and will find someone else.")
+    flash_success("You declined. The programme officer sees your reason and a suggested replacement.")
     return redirect(url_for(".mine"), 303)
 
 
@@ -139,14 +140,14 @@ def save(assignment):
     if submit:
         flash_success("Review submitted. Thank you.")
         return redirect(url_for(".mine"), 303)
-    flash_success("Draft saved. You can come back to it until the review is due.")
+    flash_success("Draft saved. Come back to it at any time; nothing is shared until you submit.")
     return redirect(url_for(".review", assignment_id=assignment.id), 303)
 
 
 @bp.get("/calls/<int:call_id>/bids")
 @declare(REVIEWER, load=LOAD_CALL)
 def bids(call):
-    if not call.invites_bids:
+    if not call.invites_bids or call.state not in ROUTING_STATES:
         abort(404)
     return render_template(
         "reviews/bids.html",
@@ -162,7 +163,8 @@ def place_bid(application):
     form = BidForm()
     back = url_for(".bids", call_id=application.call_id, _anchor=f"application-{application.id}")
     if not form.validate_on_submit():
-        return perform(lambda: None, back=back)
+        flash("Choose eager, willing, not willing or no bid.", "error")
+        return redirect(back, 303)
     return perform(
         lambda: bid_services.place_bid(current_user, application, form.level.data or "", utcnow()),
         back=back,

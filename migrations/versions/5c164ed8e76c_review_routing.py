@@ -1,8 +1,8 @@
 """review routing: reviewer profiles, conflicts, bids, proposals, assignments, reviews
 
-Revision ID: 78365c992722
+Revision ID: 5c164ed8e76c
 Revises: 551f078dc8ea
-Create Date: 2026-11-29 09:01:53.207700
+Create Date: 2026-11-29 09:33:41.000394
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '78365c992722'
+revision = '5c164ed8e76c'
 down_revision = '551f078dc8ea'
 branch_labels = None
 depends_on = None
@@ -113,7 +113,9 @@ def upgrade():
     sa.UniqueConstraint('proposal_id', 'application_id', 'reviewer_id', name='uq_proposed_pairs_pair')
     )
     with op.batch_alter_table('proposed_pairs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposed_pairs_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposed_pairs_proposal_id'), ['proposal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_proposed_pairs_reviewer_id'), ['reviewer_id'], unique=False)
 
     op.create_table('review_assignments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -190,6 +192,7 @@ def upgrade():
     sa.UniqueConstraint('review_id', 'criterion_id', name='uq_review_scores_review_criterion')
     )
     with op.batch_alter_table('review_scores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_scores_criterion_id'), ['criterion_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_scores_review_id'), ['review_id'], unique=False)
 
     with op.batch_alter_table('calls', schema=None) as batch_op:
@@ -207,6 +210,7 @@ def downgrade():
 
     with op.batch_alter_table('review_scores', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_scores_review_id'))
+        batch_op.drop_index(batch_op.f('ix_review_scores_criterion_id'))
 
     op.drop_table('review_scores')
     with op.batch_alter_table('reviews', schema=None) as batch_op:
@@ -226,7 +230,9 @@ def downgrade():
 
     op.drop_table('review_assignments')
     with op.batch_alter_table('proposed_pairs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposed_pairs_reviewer_id'))
         batch_op.drop_index(batch_op.f('ix_proposed_pairs_proposal_id'))
+        batch_op.drop_index(batch_op.f('ix_proposed_pairs_application_id'))
 
     op.drop_table('proposed_pairs')
     with op.batch_alter_table('conflicts_of_interest', schema=None) as batch_op:
