@@ -36,6 +36,7 @@ TEMPLATES = {
     "application_reopened": "Your application was reopened for a correction",
     "review_invitation": "Will you review a proposal?",
     "review_unlocked": "Your review was unlocked for changes",
+    "review_cancelled": "You no longer need to review a proposal",
 }
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from grants.extensions import db
-from grants.reviews.states import AssignmentState, ReviewState
+from grants.reviews.states import AssignmentState, ProposalState, ReviewState
 from grants.timeutil import UTCDateTime, utcnow
 
 DEFAULT_MAX_REVIEWS = 6
@@ -125,8 +125,7 @@ class AssignmentProposal(db.Model):
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # pending, confirmed or discarded
-    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(12), default=ProposalState.PENDING, index=True)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Shortfalls, the optimality proof and timings, as computed when the proposal was made.
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -35,6 +35,14 @@ ASSIGNMENT_TRANSITIONS: dict[AssignmentState, frozenset[AssignmentState]] = {
 }
 
 
+class ProposalState(StrEnum):
+    """An automatic assignment waiting for the officer; confirmed or discarded, it is history."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DISCARDED = "discarded"
+
+
 class ReviewState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

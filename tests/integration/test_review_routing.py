@@ -224,3 +224,17 @@ def test_bids_pull_an_eager_reviewer_in_and_push_an_unwilling_one_out(factory, a
     )
     assert [p.reviewer_id for p in bid_driven.pairs] == [keen.id]
     assert bid_driven.pairs[0].explanation["bid"] == "eager"
+
+
+def test_taking_a_reviewer_off_needs_a_reason_and_tells_them(factory):
+    officer = factory.officer()
+    call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=1)
+    reviewer = factory.reviewer()
+    assignment = invitations.invite(officer, application, reviewer, utcnow())
+    with pytest.raises(ValidationError, match="reason for taking the reviewer off"):
+        invitations.cancel_assignment(officer, assignment, " ", utcnow())
+    invitations.cancel_assignment(officer, assignment, "The panel changed its scope.", utcnow())
+    assert assignment.state == "cancelled"
+    (email,) = factory.outbox("review_cancelled", recipient=reviewer.email)
+    assert email.context["reason"] == "The panel changed its scope."
+    assert call.state == "reviewing"  # the first invitation started reviewing

@@ -29,7 +29,12 @@ from grants.reviews.services.pool import (
     reviewer_pool,
 )
 from grants.reviews.services.reasons import clean_reason
-from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, AssignmentState, ConflictSource
+from grants.reviews.states import (
+    ACTIVE_ASSIGNMENT_STATES,
+    AssignmentState,
+    ConflictSource,
+    check_assignment_transition,
+)
 
 
 def refresh_detected_conflicts(
@@ -166,6 +171,7 @@ def _cancel_active(actor: User, application: Application, reviewer: User, why: s
         )
     )
     if assignment is not None:
+        check_assignment_transition(assignment.state, AssignmentState.CANCELLED)
         assignment.state = AssignmentState.CANCELLED
         assignment.cancel_reason = why
         assignment.responded_at = assignment.responded_at or now

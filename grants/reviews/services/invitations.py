@@ -229,4 +229,17 @@ def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, no
     assignment.state = AssignmentState.CANCELLED
     assignment.cancel_reason = reason
     assignment.responded_at = assignment.responded_at or now
+    reviewer = assignment.reviewer
+    queue_email(
+        template="review_cancelled",
+        key=f"review-cancelled-{assignment.id}",
+        recipient_email=reviewer.email,
+        recipient=reviewer,
+        context={
+            "name": reviewer.full_name,
+            "call": assignment.call.title,
+            "title": assignment.application.title,
+            "reason": reason,
+        },
+    )
     record(actor, "assignment.cancelled", assignment, {"reason": reason})

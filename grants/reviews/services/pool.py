@@ -76,7 +76,10 @@ def reviewable_applications(call: Call) -> list[Application]:
 def call_assignments(call: Call) -> list[ReviewAssignment]:
     return list(
         db.session.scalars(
-            select(ReviewAssignment).where(ReviewAssignment.call_id == call.id).order_by(ReviewAssignment.id)
+            select(ReviewAssignment)
+            .where(ReviewAssignment.call_id == call.id)
+            .options(selectinload(ReviewAssignment.review), selectinload(ReviewAssignment.reviewer))
+            .order_by(ReviewAssignment.id)
         )
     )
 

@@ -175,4 +175,3 @@ def outside_countries(app_countries: list[set[str]], reviewer_countries: list[st
     columns = np.array([codes[c] if c else len(codes) for c in reviewer_countries], dtype=np.int64)
     known = columns < len(codes)
     return ~present[:, columns] & known[None, :]
-

@@ -123,4 +123,3 @@ def remove_unavailable_period(actor: User, period_id: int) -> None:
         raise NotFound("That period is not on your list.")
     profile.unavailable.remove(period)
     record(actor, "reviewer.unavailable_removed", profile)
-

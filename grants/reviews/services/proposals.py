@@ -22,8 +22,9 @@ from grants.reviews.models import AssignmentProposal, ProposedPair
 from grants.reviews.services.invitations import check_new_place, invite
 from grants.reviews.services.pool import require_routing, require_unconflicted
 from grants.reviews.services.problem_builder import build_call_problem
+from grants.reviews.states import ProposalState
 
-PENDING, CONFIRMED, DISCARDED = "pending", "confirmed", "discarded"
+PENDING, CONFIRMED, DISCARDED = ProposalState.PENDING, ProposalState.CONFIRMED, ProposalState.DISCARDED
 
 
 def pending_proposal(call: Call) -> AssignmentProposal | None:
