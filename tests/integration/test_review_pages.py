@@ -144,6 +144,10 @@ def test_a_conflicted_reviewer_sees_neither_the_proposal_nor_its_files(client, s
 def test_an_officer_s_conflict_takes_the_reviewer_off_at_once(app, client, sign_in, routed, factory):
     officer, call, application, reviewer, assignment = routed
     set_officer_conflict(officer, application, reviewer, "Same research centre board.", utcnow())
+    officer_client = app.test_client()
+    sign_in(officer, http_client=officer_client)
+    routing = officer_client.get(f"/manage/calls/{call.id}/reviews").get_data(as_text=True)
+    assert "Same research centre board." in routing and "Set by an officer" in routing
     sign_in(reviewer)
     assert assignment.state == "cancelled"
     assert client.get(f"/reviews/{assignment.id}/invitation").status_code == 403

@@ -5,7 +5,9 @@ negative reduced cost under some node potentials. We take the potentials from sh
 in the pruned residual network (which the solver left free of negative cycles), with an extra
 sink-to-source arc of huge negative cost so that "more flow" is part of the proof, not only
 "cheaper flow". Every pair left out of the pruned network is then checked in one vectorised pass;
-pairs that fail are exactly the ones worth adding before solving again.
+pairs that fail are exactly the ones worth adding before solving again (in the first rounds only
+each application's most negative few: a pruned network short of the maximum flow fails millions
+of pairs at once, and a handful per application is enough to reach it).
 """
 
 from __future__ import annotations

@@ -65,15 +65,19 @@ def solve_assignment(problem: MatchingProblem, options: MatchingOptions | None =
 
 def _solve_certified(
     problem: MatchingProblem, candidate: np.ndarray, allowed: np.ndarray, options: MatchingOptions,
-    timings: dict[str, float] | None = None,
+    timings: dict[str, float] | None = None, first: tuple[FlowNetwork, np.ndarray] | None = None,
 ) -> tuple[FlowNetwork, np.ndarray, bool, int]:
-    """Solve on ``candidate`` (widened in place) until optimal over ``allowed`` or out of rounds."""
+    """Solve on ``candidate`` (widened in place) until optimal over ``allowed`` or out of rounds;
+    ``first`` is a solve of ``candidate`` already made."""
     timings = timings if timings is not None else {"solve": 0.0, "certify": 0.0}
     limit = max(options.candidates, 1)
     for rounds in range(1, MAX_ROUNDS + 1):
         started = perf_counter()
-        network = FlowNetwork.build(problem, candidate, options.mix_countries)
-        flows = network.solve()
+        if rounds == 1 and first is not None:
+            network, flows = first
+        else:
+            network = FlowNetwork.build(problem, candidate, options.mix_countries)
+            flows = network.solve()
         timings["solve"] += perf_counter() - started
         started = perf_counter()
         violations = violating_pairs(network, potentials(network, flows), allowed, candidate,
@@ -211,41 +215,50 @@ def _mixed_bottleneck(problem: MatchingProblem, candidate: np.ndarray, allowed: 
                       options: MatchingOptions, count_floor: float) -> float:
     """With countries mixed, the floor must also keep every outside reviewer the pool can give.
 
-    ``count_floor`` (reviews only) bounds it from above. Each trial floor is decided by a
-    solve on the candidates when that already reaches the target, else by a certified solve."""
+    ``count_floor`` (reviews only) bounds it from above, the weakest pair of the best assignment
+    without a floor from below. A trial floor is accepted on a solve of the candidates alone when
+    that reaches the target, and refused only on a certified solve over all pairs."""
     needs = problem.needs_foreign if problem.needs_foreign is not None else problem.demand > 0
     needs = needs & (problem.demand > 0)
+    target: tuple[int, int] | None = None
 
-    def reached(floor: float | None) -> tuple[int, int]:
-        region = allowed if floor is None else allowed & (problem.affinity >= floor)
-        network, flows, _, _ = _solve_certified(problem, candidate & region, region, options)
-        # The certified solve widened a copy: keep what it learnt.
-        candidate[:] |= network_mask(network)
+    def outcome(network: FlowNetwork, flows: np.ndarray) -> tuple[int, int, float]:
         used = flows[network.pair_arcs] > 0
         apps, reviewers = network.app_index[used], network.reviewer_index[used]
         outside = np.zeros(problem.applications, dtype=bool)
         outside[apps[problem.foreign[apps, reviewers]]] = True
-        return int(used.sum()), int((outside & needs).sum())
+        weakest = float(problem.affinity[apps, reviewers].min()) if len(apps) else 0.0
+        return int(used.sum()), int((outside & needs).sum()), weakest
 
-    def network_mask(network: FlowNetwork) -> np.ndarray:
-        mask = np.zeros(candidate.shape, dtype=bool)
-        mask[network.app_index, network.reviewer_index] = True
-        return mask
+    def reached(floor: float | None) -> tuple[int, int, float]:
+        region = allowed if floor is None else allowed & (problem.affinity >= floor)
+        trial = candidate & region
+        first = None
+        if target is not None:
+            network = FlowNetwork.build(problem, trial, options.mix_countries)
+            first = network, network.solve()
+            found = outcome(*first)
+            if found[:2] == target:
+                return found
+        network, flows, _, _ = _solve_certified(problem, trial, region, options, first=first)
+        candidate[:] |= trial  # keep the pairs the proof brought in
+        return outcome(network, flows)
 
-    target = reached(None)
-    if reached(count_floor) == target:
+    count, covered, weakest = reached(None)
+    target = (count, covered)
+    if reached(count_floor)[:2] == target:
         return count_floor
     pairs = _Pairs(problem, candidate)
-    low, high = float(pairs.values.min()), count_floor
+    low, high = weakest, count_floor  # low works (the best assignment has it), high does not
     while True:
         pairs.refresh()
         levels = pairs.levels(low, high)
         if not len(levels):
-            if reached(_above(problem, low)) != target:
+            if reached(_above(problem, low))[:2] != target:
                 return low
             continue
         middle = float(levels[len(levels) // 2])
-        if reached(middle) == target:
+        if reached(middle)[:2] == target:
             low = middle
         else:
             high = middle
