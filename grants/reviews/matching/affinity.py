@@ -18,11 +18,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from itertools import chain, repeat
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 TEXT_WEIGHT = 0.55
 AREA_WEIGHT = 0.25
@@ -132,13 +132,23 @@ def _words(documents: Iterable[str]) -> list[list[str]]:
     return [WORD.findall(document.lower()) for document in documents]
 
 
+@cache
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words. Imported on first use: loading scikit-learn takes most
+    of a second, which every web and worker process would otherwise pay at start-up."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
+
+
 def _text_similarity(app_words: list[list[str]], reviewer_words: list[list[str]]) -> np.ndarray:
     """TF-IDF cosine exactly as ``TfidfVectorizer(sublinear_tf=True, stop_words="english")``
     defines it (terms of two or more word characters, English stop words left out, tf = 1 +
     log(count), smooth idf, rows of unit length), built from the shared words with numpy."""
     documents = app_words + reviewer_words
     index = {word: i for i, word in enumerate(dict.fromkeys(chain.from_iterable(documents)))}
-    is_term = np.fromiter((len(word) > 1 and word not in ENGLISH_STOP_WORDS for word in index), dtype=bool,
+    stop_words = english_stop_words()
+    is_term = np.fromiter((len(word) > 1 and word not in stop_words for word in index), dtype=bool,
                           count=len(index))
     lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
     ids = np.fromiter(map(index.__getitem__, chain.from_iterable(documents)), dtype=np.int64,
