@@ -155,11 +155,7 @@ def test_an_officer_s_conflict_takes_the_reviewer_off_at_once(app, client, sign_
 
 
 def test_a_double_blind_call_hides_the_team_from_reviewers(client, sign_in, factory):
-    officer = factory.officer()
-    _call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=1, double_blind=True)
-    reviewer = factory.reviewer()
-    assignment = invitations.invite(officer, application, reviewer, utcnow())
-    invitations.accept_invitation(reviewer, assignment, utcnow())
+    application, reviewer, assignment = accepted_in_blind_call(factory)
     sign_in(reviewer)
 
     page = client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
@@ -331,11 +327,7 @@ def test_an_officer_who_also_reviews_reads_the_other_reviews_only_after_submitti
 
 
 def test_reviewers_of_a_double_blind_call_download_files_under_neutral_names(client, sign_in, factory):
-    officer = factory.officer()
-    _call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=1, double_blind=True)
-    reviewer = factory.reviewer()
-    assignment = invitations.invite(officer, application, reviewer, utcnow())
-    invitations.accept_invitation(reviewer, assignment, utcnow())
+    application, reviewer, assignment = accepted_in_blind_call(factory)
     sign_in(reviewer)
     case = next(a for a in application.attachments if a.kind == "case_for_support")
     with client.get(f"/attachments/{case.id}") as response:
@@ -343,6 +335,16 @@ def test_reviewers_of_a_double_blind_call_download_files_under_neutral_names(cli
         disposition = response.headers["Content-Disposition"]
     assert disposition == f"attachment; filename={application.reference}-case-for-support.pdf"
     assert case.original_name not in disposition
+
+
+def accepted_in_blind_call(factory):
+    """A double-blind call's one proposal, and a reviewer who accepted to review it."""
+    officer = factory.officer()
+    _call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=1, double_blind=True)
+    reviewer = factory.reviewer()
+    assignment = invitations.invite(officer, application, reviewer, utcnow())
+    invitations.accept_invitation(reviewer, assignment, utcnow())
+    return application, reviewer, assignment
 
 
 def submit_review(officer, application, reviewer, score, assignment=None):

@@ -18,8 +18,8 @@ from grants.database import lock_and_reload
 from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from grants.extensions import db
 from grants.links import external_url
-from grants.notifications.services import queue_email
 from grants.reviews.models import ReviewAssignment
+from grants.reviews.services.mail import email_reviewer
 from grants.reviews.services.pool import (
     REVIEWABLE_STATES,
     max_reviews,
@@ -119,21 +119,13 @@ def invite(
     db.session.add(assignment)
     db.session.flush()
     call = application.call
-    queue_email(
-        template="review_invitation",
-        key=f"review-invitation-{assignment.id}",
-        recipient_email=reviewer.email,
-        recipient=reviewer,
-        context={
-            "name": reviewer.full_name,
-            "call": call.title,
-            "title": application.title,
-            "reference": application.display_reference,
-            "due": call.review_due_at.astimezone(call.zone).strftime("%d %B %Y")
-            if call.review_due_at
-            else None,
-            "link": external_url("reviews.invitation", assignment_id=assignment.id),
-        },
+    email_reviewer(
+        assignment,
+        "review_invitation",
+        f"review-invitation-{assignment.id}",
+        reference=application.display_reference,
+        due=call.review_due_at.astimezone(call.zone).strftime("%d %B %Y") if call.review_due_at else None,
+        link=external_url("reviews.invitation", assignment_id=assignment.id),
     )
     record(
         actor,
@@ -229,17 +221,5 @@ def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, no
     assignment.state = AssignmentState.CANCELLED
     assignment.cancel_reason = reason
     assignment.responded_at = assignment.responded_at or now
-    reviewer = assignment.reviewer
-    queue_email(
-        template="review_cancelled",
-        key=f"review-cancelled-{assignment.id}",
-        recipient_email=reviewer.email,
-        recipient=reviewer,
-        context={
-            "name": reviewer.full_name,
-            "call": assignment.call.title,
-            "title": assignment.application.title,
-            "reason": reason,
-        },
-    )
+    email_reviewer(assignment, "review_cancelled", f"review-cancelled-{assignment.id}", reason=reason)
     record(actor, "assignment.cancelled", assignment, {"reason": reason})

@@ -13,8 +13,8 @@ from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied, ValidationError
 from grants.extensions import db
 from grants.links import external_url
-from grants.notifications.services import queue_email
 from grants.reviews.models import CriterionScore, Review, ReviewAssignment
+from grants.reviews.services.mail import email_reviewer
 from grants.reviews.services.pool import REVIEWABLE_STATES, ROUTING_STATES
 from grants.reviews.services.reasons import clean_reason
 from grants.reviews.services.scoring import review_score
@@ -124,19 +124,12 @@ def unlock_review(actor: User, review: Review, reason: str, now: datetime) -> Re
     review.unlocked_at = now
     review.unlock_reason = reason
     review.overall_score = None
-    reviewer = assignment.reviewer
-    queue_email(
-        template="review_unlocked",
-        key=f"review-unlocked-{review.id}-{now.timestamp():.0f}",
-        recipient_email=reviewer.email,
-        recipient=reviewer,
-        context={
-            "name": reviewer.full_name,
-            "call": assignment.call.title,
-            "title": assignment.application.title,
-            "reason": reason,
-            "link": external_url("reviews.review", assignment_id=assignment.id),
-        },
+    email_reviewer(
+        assignment,
+        "review_unlocked",
+        f"review-unlocked-{review.id}-{now.timestamp():.0f}",
+        reason=reason,
+        link=external_url("reviews.review", assignment_id=assignment.id),
     )
     record(actor, "review.unlocked", assignment, {"reason": reason})
     return review
