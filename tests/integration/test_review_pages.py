@@ -327,7 +327,7 @@ def test_an_officer_who_also_reviews_reads_the_other_reviews_only_after_submitti
 
 
 def test_reviewers_of_a_double_blind_call_download_files_under_neutral_names(client, sign_in, factory):
-    application, reviewer, assignment = accepted_in_blind_call(factory)
+    application, reviewer, _assignment = accepted_in_blind_call(factory)
     sign_in(reviewer)
     case = next(a for a in application.attachments if a.kind == "case_for_support")
     with client.get(f"/attachments/{case.id}") as response:
