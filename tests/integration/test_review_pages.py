@@ -7,6 +7,7 @@ from grants.demo.applications import ProposalText
 from grants.errors import PermissionDenied
 from grants.reviews.services import invitations, profiles
 from grants.reviews.services.conflicts import set_officer_conflict
+from grants.reviews.services.listing import pool_overview
 from grants.reviews.services.reviewing import ReviewInput, save_review
 from grants.reviews.services.scoring import call_scores
 from grants.timeutil import utcnow
@@ -364,3 +365,25 @@ def submit_review(officer, application, reviewer, score, assignment=None):
         submit=True,
     )
     return assignment
+
+
+def test_the_pool_shows_each_reviewer_s_load_and_how_their_scores_compare(client, sign_in, factory):
+    officer = factory.officer()
+    call, apps = factory.call_in_review(3, officer=officer, reviews_required=2)
+    harsh, fair = factory.reviewer(name="Hal Harsh"), factory.reviewer(name="Fay Fair")
+    idle = factory.reviewer(name="Ida Idle")
+    profiles.add_unavailable_period(
+        idle, starts_on=utcnow().date(), ends_on=utcnow().date(), note="", today=utcnow().date()
+    )
+    for application, merit in zip(apps, (5, 4, 3), strict=True):
+        submit_review(officer, application, fair, merit)
+        submit_review(officer, application, harsh, merit - 2)
+
+    pool = {member.reviewer.full_name: member for member in pool_overview(call, utcnow())}
+
+    assert pool["Hal Harsh"].bias < 0 < pool["Fay Fair"].bias
+    assert (pool["Hal Harsh"].held, pool["Hal Harsh"].submitted, pool["Hal Harsh"].limit) == (3, 3, 6)
+    assert pool["Ida Idle"].away.startswith("unavailable") and pool["Ida Idle"].spare == 0
+    sign_in(officer)
+    page = client.get(f"/manage/calls/{call.id}/reviews").get_data(as_text=True)
+    assert "Reviewer pool" in page and "harsh" in page and "generous" in page

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -12,7 +14,16 @@ from grants.calls.models import Call
 from grants.calls.states import CallState
 from grants.extensions import db
 from grants.reviews.models import AssignmentProposal, ConflictOfInterest, Review, ReviewAssignment
-from grants.reviews.services.pool import call_assignments, reviewable_applications
+from grants.reviews.services.pool import (
+    active_loads,
+    call_assignments,
+    max_reviews,
+    review_window,
+    reviewable_applications,
+    reviewer_pool,
+    unavailability,
+)
+from grants.reviews.services.scoring import reviewer_biases
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, AssignmentState
 
 
@@ -80,4 +91,45 @@ def routing_overview(call: Call) -> list[ApplicationRouting]:
     return [
         ApplicationRouting(a, by_app.get(a.id, []), call.reviews_required)
         for a in reviewable_applications(call)
+    ]
+
+
+@dataclass
+class PoolMember:
+    """A reviewer as the officer routing a call sees them."""
+
+    reviewer: User
+    held: int
+    submitted: int
+    limit: int
+    away: str | None
+    bias: float | None
+
+    @property
+    def spare(self) -> int:
+        return 0 if self.away else max(0, self.limit - self.held)
+
+
+def pool_overview(call: Call, now: datetime) -> list[PoolMember]:
+    """Every reviewer in the pool with their load in this call, their availability during its
+    review period, and how their scores compare (once they have submitted some)."""
+    assignments = call_assignments(call)
+    loads = active_loads(assignments)
+    submitted = Counter(
+        a.reviewer_id
+        for a in assignments
+        if a.state == AssignmentState.ACCEPTED and a.review and a.review.is_submitted
+    )
+    biases = reviewer_biases(call)
+    window = review_window(call, now)
+    return [
+        PoolMember(
+            reviewer,
+            loads[reviewer.id],
+            submitted[reviewer.id],
+            max_reviews(reviewer),
+            unavailability(reviewer, window),
+            biases.get(reviewer.id),
+        )
+        for reviewer in reviewer_pool(call)
     ]

@@ -92,6 +92,16 @@ def submitted_reviews(call: Call) -> list[Review]:
 
 def call_scores(call: Call) -> dict[int, ApplicationScores]:
     """Raw and calibrated scores for every reviewable application of the call."""
+    return score_call(call)[0]
+
+
+def reviewer_biases(call: Call) -> dict[int, float]:
+    """How far each reviewer's scores sit above (positive) or below the merit the model finds, by
+    reviewer id: the harshness or generosity calibration corrects for."""
+    return score_call(call)[1]
+
+
+def score_call(call: Call) -> tuple[dict[int, ApplicationScores], dict[int, float]]:
     rows = {a.id: ApplicationScores(a, required=call.reviews_required) for a in reviewable_applications(call)}
     triples = []
     for review in submitted_reviews(call):
@@ -103,7 +113,7 @@ def call_scores(call: Call) -> dict[int, ApplicationScores]:
     low, high = display_scale(call)
     for app_id, merit in calibration.merit.items():
         rows[app_id].calibrated = round(min(max(merit, low), high), 3)
-    return rows
+    return rows, {reviewer_id: round(bias, 3) for reviewer_id, bias in calibration.bias.items()}
 
 
 def disagreement(call: Call, row: ApplicationScores) -> bool:

@@ -15,6 +15,8 @@ bp = Blueprint("reviews", __name__)
 @bp.context_processor
 def _review_helpers() -> dict:
     return {"has_conflict": has_conflict, "conflict_sources": ConflictSource}
+
+
 LOAD_ASSIGNMENT = Loads("assignment_id", find_assignment, "assignment")
 LOAD_CALL = Loads("call_id", find_call, "call")
 LOAD_PROPOSAL = Loads("proposal_id", find_proposal, "proposal")

@@ -8,7 +8,7 @@ from grants.errors import DomainError
 from grants.reviews.forms import OfficerConflictForm, ProposeForm, ReasonForm
 from grants.reviews.services.conflicts import remove_officer_conflict, set_officer_conflict, stored_conflicts
 from grants.reviews.services.invitations import cancel_assignment, invite_replacement
-from grants.reviews.services.listing import routing_overview
+from grants.reviews.services.listing import pool_overview, routing_overview
 from grants.reviews.services.pool import reviewable_applications, reviewer_pool
 from grants.reviews.services.proposals import pending_proposal, propose_assignment
 from grants.reviews.views.blueprint import LOAD_ASSIGNMENT, LOAD_CALL, LOAD_CONFLICT, bp
@@ -41,7 +41,7 @@ def _page(call, conflict_form=None, status=200):
         conflict_form=conflict_form,
         conflicts=sorted(conflicts, key=lambda c: (c.application.display_reference, c.reviewer.full_name)),
         reason_form=ReasonForm(formdata=None),
-        pool_size=len(reviewer_pool(call)),
+        pool=pool_overview(call, utcnow()),
     ), status
 
 
