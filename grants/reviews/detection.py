@@ -134,9 +134,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _detect(
-    teams: Sequence[Sequence[Person]], reviewers: Sequence[ReviewerPerson]
-) -> list[DetectedConflict]:
+def _detect(teams: Sequence[Sequence[Person]], reviewers: Sequence[ReviewerPerson]) -> list[DetectedConflict]:
     by_identity: dict[str, set[int]] = defaultdict(set)
     by_institution: dict[str, set[int]] = defaultdict(set)
     by_domain: dict[str, set[int]] = defaultdict(set)

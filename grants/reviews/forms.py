@@ -81,6 +81,12 @@ class ProposeForm(FlaskForm):
         description="First make the weakest reviewer-application pair as strong as the pool allows, "
         "then maximise the total.",
     )
+    spread_shortfall = BooleanField(
+        "Spread any shortfall",
+        default=True,
+        description="If the pool cannot give every review, first give every application it can at "
+        "least one reviewer, rather than leaving the applications that fit the pool worst with none.",
+    )
     mix_countries = BooleanField(
         "Mix countries",
         description="Give every application at least one reviewer from outside the applicants' "

@@ -2,6 +2,7 @@
 
 import pytest
 
+from grants.demo.applications import ProposalText
 from grants.errors import Conflict, ValidationError
 from grants.reviews.models import ConflictOfInterest, ReviewAssignment
 from grants.reviews.services import invitations, proposals
@@ -238,3 +239,28 @@ def test_taking_a_reviewer_off_needs_a_reason_and_tells_them(factory):
     (email,) = factory.outbox("review_cancelled", recipient=reviewer.email)
     assert email.context["reason"] == "The panel changed its scope."
     assert call.state == "reviewing"  # the first invitation started reviewing
+
+
+def test_a_short_pool_gives_every_application_a_first_reviewer_unless_told_otherwise(factory):
+    officer = factory.officer()
+    call, apps = factory.call_in_review(
+        2,
+        officer=officer,
+        reviews_required=2,
+        texts=[
+            ProposalText(title="Wheat under heat", keywords="wheat, heat stress"),
+            ProposalText(title="Fish farming", keywords="marine biology", priority_area="Food safety"),
+        ],
+    )
+    factory.reviewer(most=1, keywords="wheat, heat stress")
+    factory.reviewer(most=1, keywords="wheat, heat stress")
+
+    spread = proposals.propose_assignment(officer, call, fairness=False, mix_countries=False, now=utcnow())
+    assert {p.application_id for p in spread.pairs} == {a.id for a in apps}
+    assert spread.options["spread_shortfall"] is True
+
+    best_fit = proposals.propose_assignment(
+        officer, call, fairness=False, mix_countries=False, now=utcnow(), spread_shortfall=False
+    )
+    assert {p.application_id for p in best_fit.pairs} == {apps[0].id}
+    assert [s["missing"] for s in best_fit.summary["shortfalls"]] == [2]

@@ -47,6 +47,7 @@ def options(fairness: st.SearchStrategy[bool] | None = None) -> st.SearchStrateg
         MatchingOptions,
         fairness=st.booleans() if fairness is None else fairness,
         mix_countries=st.booleans(),
+        spread_shortfall=st.booleans(),
         candidates=st.one_of(st.integers(1, 3), st.just(24)),
         foreign_candidates=st.integers(0, 2),
     )

@@ -148,15 +148,19 @@ def _text_similarity(app_words: list[list[str]], reviewer_words: list[list[str]]
     documents = app_words + reviewer_words
     index = {word: i for i, word in enumerate(dict.fromkeys(chain.from_iterable(documents)))}
     stop_words = english_stop_words()
-    is_term = np.fromiter((len(word) > 1 and word not in stop_words for word in index), dtype=bool,
-                          count=len(index))
+    is_term = np.fromiter(
+        (len(word) > 1 and word not in stop_words for word in index), dtype=bool, count=len(index)
+    )
     lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-    ids = np.fromiter(map(index.__getitem__, chain.from_iterable(documents)), dtype=np.int64,
-                      count=int(lengths.sum()))
+    ids = np.fromiter(
+        map(index.__getitem__, chain.from_iterable(documents)), dtype=np.int64, count=int(lengths.sum())
+    )
     owner = np.repeat(np.arange(len(documents)), lengths)
     kept = is_term[ids]
-    weights = sparse.csr_matrix((np.ones(int(kept.sum()), dtype=np.float32), (owner[kept], ids[kept])),
-                                shape=(len(documents), len(index)))
+    weights = sparse.csr_matrix(
+        (np.ones(int(kept.sum()), dtype=np.float32), (owner[kept], ids[kept])),
+        shape=(len(documents), len(index)),
+    )
     weights.sum_duplicates()
     if not weights.nnz:  # nothing but stop words anywhere
         return np.zeros((len(app_words), len(reviewer_words)), dtype=np.float32)
@@ -264,8 +268,9 @@ def _phrases_found(documents: list[list[str]], phrases: list[str]) -> sparse.csr
         found_cols.append(columns[complete])
     rows = np.concatenate(found_rows) if found_rows else np.zeros(0, dtype=np.int64)
     cols = np.concatenate(found_cols) if found_cols else np.zeros(0, dtype=np.int64)
-    found = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                              shape=(len(documents), len(phrases)))
+    found = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(documents), len(phrases))
+    )
     found.sum_duplicates()
     found.data[:] = 1.0
     return found

@@ -41,8 +41,13 @@ def potentials(network: FlowNetwork, flows: np.ndarray) -> np.ndarray:
     raise RuntimeError("negative cycle in the residual network: the solver's flow is not optimal")
 
 
-def violating_pairs(network: FlowNetwork, distance: np.ndarray, allowed: np.ndarray,
-                    candidate: np.ndarray, limit: int | None = None) -> np.ndarray:
+def violating_pairs(
+    network: FlowNetwork,
+    distance: np.ndarray,
+    allowed: np.ndarray,
+    candidate: np.ndarray,
+    limit: int | None = None,
+) -> np.ndarray:
     """Allowed pairs outside the network whose arc would have a negative reduced cost; with
     ``limit``, only each application's ``limit`` most negative ones.
 

@@ -24,8 +24,9 @@ def pair_costs(affinity: np.ndarray) -> np.ndarray:
     return -np.rint(affinity.astype(np.float64) * COST_SCALE).astype(np.int64)
 
 
-def pair_heads(problem: MatchingProblem, mix_countries: bool, apps: np.ndarray,
-               reviewers: np.ndarray) -> np.ndarray:
+def pair_heads(
+    problem: MatchingProblem, mix_countries: bool, apps: np.ndarray, reviewers: np.ndarray
+) -> np.ndarray:
     """Where an arc from a reviewer lands: the application's node, or its outside node."""
     heads = 1 + problem.reviewers + apps
     if mix_countries:
@@ -45,6 +46,18 @@ def mixing_bonus(total_demand: int, reviewers: int, applications: int) -> int:
     return COST_SCALE * (min(total_demand, 2 * min(reviewers, 2 * applications)) + 1)
 
 
+def coverage_bonus(total_demand: int, reviewers: int, applications: int, mix_countries: bool) -> int:
+    """What an application's first review is worth when shortfalls are spread.
+
+    It must outweigh whatever else a simple cycle of the residual network can exchange: affinity
+    (below one ``mixing_bonus``) and, with countries mixed, the outside-reviewer bonuses of every
+    application on the cycle (at most as many as the cycle's pair arcs)."""
+    base = mixing_bonus(total_demand, reviewers, applications)
+    if not mix_countries:
+        return base
+    return base * (min(total_demand, 2 * min(reviewers, 2 * applications)) + 1)
+
+
 @dataclass
 class FlowNetwork:
     """Arc arrays of one network; ``pair_arcs`` is the slice of arcs that are reviewer pairs."""
@@ -59,6 +72,7 @@ class FlowNetwork:
     pair_arcs: slice
     nodes: int
     mix_countries: bool
+    spread_shortfall: bool = False
 
     @property
     def source(self) -> int:
@@ -69,7 +83,13 @@ class FlowNetwork:
         return self.nodes - 1
 
     @classmethod
-    def build(cls, problem: MatchingProblem, candidate: np.ndarray, mix_countries: bool) -> FlowNetwork:
+    def build(
+        cls,
+        problem: MatchingProblem,
+        candidate: np.ndarray,
+        mix_countries: bool,
+        spread_shortfall: bool = False,
+    ) -> FlowNetwork:
         mix_countries = mix_countries and problem.foreign is not None
         apps_n, reviewers_n = problem.applications, problem.reviewers
         app_index, reviewer_index = np.nonzero(candidate)
@@ -78,22 +98,62 @@ class FlowNetwork:
         outside_nodes = app_nodes + apps_n
         demand = problem.demand.astype(np.int64)
         parts = [
-            (np.zeros(reviewers_n, np.int64), 1 + np.arange(reviewers_n), problem.capacity.astype(np.int64),
-             np.zeros(reviewers_n, np.int64)),
-            (1 + reviewer_index, pair_heads(problem, mix_countries, app_index, reviewer_index),
-             np.ones(len(app_index), np.int64), pair_costs(problem.affinity[app_index, reviewer_index])),
+            (
+                np.zeros(reviewers_n, np.int64),
+                1 + np.arange(reviewers_n),
+                problem.capacity.astype(np.int64),
+                np.zeros(reviewers_n, np.int64),
+            ),
+            (
+                1 + reviewer_index,
+                pair_heads(problem, mix_countries, app_index, reviewer_index),
+                np.ones(len(app_index), np.int64),
+                pair_costs(problem.affinity[app_index, reviewer_index]),
+            ),
         ]
         if mix_countries:
             needs = problem.needs_foreign if problem.needs_foreign is not None else demand > 0
             bonus_apps = np.flatnonzero(needs & (demand > 0))
             bonus = mixing_bonus(int(demand.sum()), reviewers_n, apps_n)
-            parts.append((outside_nodes[bonus_apps], app_nodes[bonus_apps],
-                          np.ones(len(bonus_apps), np.int64), np.full(len(bonus_apps), -bonus, np.int64)))
+            parts.append(
+                (
+                    outside_nodes[bonus_apps],
+                    app_nodes[bonus_apps],
+                    np.ones(len(bonus_apps), np.int64),
+                    np.full(len(bonus_apps), -bonus, np.int64),
+                )
+            )
             parts.append((outside_nodes, app_nodes, demand, np.zeros(apps_n, np.int64)))
-        parts.append((app_nodes, np.full(apps_n, nodes - 1), demand, np.zeros(apps_n, np.int64)))
+        sink = np.full(apps_n, nodes - 1)
+        if spread_shortfall:
+            # Each application's first review earns a bonus; the rest of its places earn none.
+            first = np.flatnonzero(demand > 0)
+            bonus = coverage_bonus(int(demand.sum()), reviewers_n, apps_n, mix_countries)
+            parts.append(
+                (
+                    app_nodes[first],
+                    sink[first],
+                    np.ones(len(first), np.int64),
+                    np.full(len(first), -bonus, np.int64),
+                )
+            )
+            parts.append((app_nodes, sink, np.maximum(demand - 1, 0), np.zeros(apps_n, np.int64)))
+        else:
+            parts.append((app_nodes, sink, demand, np.zeros(apps_n, np.int64)))
         tails, heads, capacities, costs = (np.concatenate([part[i] for part in parts]) for i in range(4))
-        return cls(problem, app_index, reviewer_index, tails, heads, capacities, costs,
-                   slice(reviewers_n, reviewers_n + len(app_index)), nodes, mix_countries)
+        return cls(
+            problem,
+            app_index,
+            reviewer_index,
+            tails,
+            heads,
+            capacities,
+            costs,
+            slice(reviewers_n, reviewers_n + len(app_index)),
+            nodes,
+            mix_countries,
+            spread_shortfall,
+        )
 
     def solve(self) -> np.ndarray:
         """The flow on every arc of a maximum flow of minimum cost."""
@@ -124,11 +184,13 @@ def max_flow_cut(problem: MatchingProblem, apps: np.ndarray, reviewers: np.ndarr
     solver = max_flow.SimpleMaxFlow()
     reviewers_n, apps_n = problem.reviewers, problem.applications
     sink = 1 + reviewers_n + apps_n
-    solver.add_arcs_with_capacity(np.zeros(reviewers_n, np.int64), 1 + np.arange(reviewers_n),
-                                  problem.capacity.astype(np.int64))
+    solver.add_arcs_with_capacity(
+        np.zeros(reviewers_n, np.int64), 1 + np.arange(reviewers_n), problem.capacity.astype(np.int64)
+    )
     solver.add_arcs_with_capacity(1 + reviewers, 1 + reviewers_n + apps, np.ones(len(apps), np.int64))
-    solver.add_arcs_with_capacity(1 + reviewers_n + np.arange(apps_n), np.full(apps_n, sink),
-                                  problem.demand.astype(np.int64))
+    solver.add_arcs_with_capacity(
+        1 + reviewers_n + np.arange(apps_n), np.full(apps_n, sink), problem.demand.astype(np.int64)
+    )
     status = solver.solve(0, sink)
     if status != solver.OPTIMAL:
         raise RuntimeError(f"max-flow solver stopped with status {status}")

@@ -53,11 +53,15 @@ class MatchingOptions:
     """``fairness`` first makes the weakest assigned pair as strong as the pool allows, then
     maximises total affinity above that floor. ``mix_countries`` gives each application at least
     one reviewer from outside its countries wherever the pool allows, before affinity counts.
-    ``candidates`` is how many best reviewers per application the first solve looks at; the
-    optimality proof then checks every other pair and widens the set where needed."""
+    ``spread_shortfall``, when the pool cannot give every review, first gives as many applications
+    as possible at least one reviewer (before mixing and affinity), instead of leaving the
+    applications that fit the pool worst with none. ``candidates`` is how many best reviewers per
+    application the first solve looks at; the optimality proof then checks every other pair and
+    widens the set where needed."""
 
     fairness: bool = False
     mix_countries: bool = False
+    spread_shortfall: bool = False
     candidates: int = 24
     foreign_candidates: int = 8
 

@@ -27,11 +27,15 @@ def explain_shortfalls(problem: MatchingProblem, result: MatchingResult) -> list
     for app, count in zip(short.tolist(), eligible.tolist(), strict=True):
         demand = int(problem.demand[app])
         if count < demand:
-            reason = (f"only {count} eligible reviewer{'s' if count != 1 else ''} for {demand} places: "
-                      "the rest of the pool is conflicted, unavailable or already used")
+            reason = (
+                f"only {count} eligible reviewer{'s' if count != 1 else ''} for {demand} places: "
+                "the rest of the pool is conflicted, unavailable or already used"
+            )
         else:
-            reason = (f"{count} eligible reviewers, but they are at their review limit with "
-                      "applications where they fit better")
+            reason = (
+                f"{count} eligible reviewers, but they are at their review limit with "
+                "applications where they fit better"
+            )
         explained.append(Shortfall(app, int(result.shortfall[app]), count, reason))
     explained.sort(key=lambda s: (-s.missing, s.application))
     return explained

@@ -16,6 +16,7 @@ or a certified solve) or else the pruned set is widened, so the floor is the bes
 
 from __future__ import annotations
 
+from dataclasses import replace
 from time import perf_counter
 
 import numpy as np
@@ -36,6 +37,11 @@ def solve_assignment(problem: MatchingProblem, options: MatchingOptions | None =
     started = perf_counter()
     allowed = problem.eligible & (problem.demand[:, None] > 0) & (problem.capacity[None, :] > 0)
     candidate = best_candidates(problem, allowed, options)
+    if options.spread_shortfall:
+        # Spreading only matters when the pool cannot give every review; a proven maximum flow
+        # says whether it can, and a full call then keeps the smaller costs (a faster solve).
+        carried = _proven_max_flow(_Pairs(problem, candidate), allowed, None, max(options.candidates, 1))
+        options = replace(options, spread_shortfall=carried < int(problem.demand.sum()))
     timings["graph"] = perf_counter() - started
 
     floor = None
@@ -64,8 +70,12 @@ def solve_assignment(problem: MatchingProblem, options: MatchingOptions | None =
 
 
 def _solve_certified(
-    problem: MatchingProblem, candidate: np.ndarray, allowed: np.ndarray, options: MatchingOptions,
-    timings: dict[str, float] | None = None, first: tuple[FlowNetwork, np.ndarray] | None = None,
+    problem: MatchingProblem,
+    candidate: np.ndarray,
+    allowed: np.ndarray,
+    options: MatchingOptions,
+    timings: dict[str, float] | None = None,
+    first: tuple[FlowNetwork, np.ndarray] | None = None,
 ) -> tuple[FlowNetwork, np.ndarray, bool, int]:
     """Solve on ``candidate`` (widened in place) until optimal over ``allowed`` or out of rounds;
     ``first`` is a solve of ``candidate`` already made."""
@@ -76,12 +86,17 @@ def _solve_certified(
         if rounds == 1 and first is not None:
             network, flows = first
         else:
-            network = FlowNetwork.build(problem, candidate, options.mix_countries)
+            network = FlowNetwork.build(problem, candidate, options.mix_countries, options.spread_shortfall)
             flows = network.solve()
         timings["solve"] += perf_counter() - started
         started = perf_counter()
-        violations = violating_pairs(network, potentials(network, flows), allowed, candidate,
-                                     limit if rounds <= LIMITED_ROUNDS else None)
+        violations = violating_pairs(
+            network,
+            potentials(network, flows),
+            allowed,
+            candidate,
+            limit if rounds <= LIMITED_ROUNDS else None,
+        )
         timings["certify"] += perf_counter() - started
         if not violations.any():
             return network, flows, True, rounds
@@ -96,8 +111,12 @@ def best_candidates(problem: MatchingProblem, allowed: np.ndarray, options: Matc
         rows = slice(start, start + CHUNK_ROWS)
         _mark_best(candidate[rows], problem.affinity[rows], allowed[rows], options.candidates)
         if options.mix_countries and problem.foreign is not None:
-            _mark_best(candidate[rows], problem.affinity[rows], allowed[rows] & problem.foreign[rows],
-                       options.foreign_candidates)
+            _mark_best(
+                candidate[rows],
+                problem.affinity[rows],
+                allowed[rows] & problem.foreign[rows],
+                options.foreign_candidates,
+            )
     return candidate
 
 
@@ -116,11 +135,13 @@ def bottleneck_floor(problem: MatchingProblem, candidate: np.ndarray) -> float |
     return _count_bottleneck(problem, candidate.copy(), candidate, MatchingOptions().candidates)
 
 
-def _bottleneck(problem: MatchingProblem, candidate: np.ndarray, allowed: np.ndarray,
-                options: MatchingOptions) -> float | None:
+def _bottleneck(
+    problem: MatchingProblem, candidate: np.ndarray, allowed: np.ndarray, options: MatchingOptions
+) -> float | None:
     """The fairness floor over all ``allowed`` pairs; ``candidate`` is widened in place."""
     floor = _count_bottleneck(problem, candidate, allowed, max(options.candidates, 1))
-    if floor is None or not (options.mix_countries and problem.foreign is not None):
+    mixing = options.mix_countries and problem.foreign is not None
+    if floor is None or not (mixing or options.spread_shortfall):
         return floor
     return _mixed_bottleneck(problem, candidate, allowed, options, floor)
 
@@ -148,8 +169,9 @@ def _above(problem: MatchingProblem, value: float) -> float:
     return float(np.nextafter(np.asarray(value, dtype=dtype), np.inf))
 
 
-def _proven_max_flow(pairs: _Pairs, allowed: np.ndarray, floor: float | None, limit: int,
-                     target: int | None = None) -> int:
+def _proven_max_flow(
+    pairs: _Pairs, allowed: np.ndarray, floor: float | None, limit: int, target: int | None = None
+) -> int:
     """The most reviews the ``allowed`` pairs at or above ``floor`` can carry (or ``target``, once
     the candidates reach it), found on the candidates and proven by a minimum cut that no other
     such pair crosses; pairs that do cross are added to the candidates (each application's best
@@ -185,8 +207,9 @@ def _proven_max_flow(pairs: _Pairs, allowed: np.ndarray, floor: float | None, li
         pairs.refresh()
 
 
-def _count_bottleneck(problem: MatchingProblem, candidate: np.ndarray, allowed: np.ndarray,
-                      limit: int) -> float | None:
+def _count_bottleneck(
+    problem: MatchingProblem, candidate: np.ndarray, allowed: np.ndarray, limit: int
+) -> float | None:
     """The highest floor at which the ``allowed`` pairs still carry as many reviews as with none.
 
     A binary search over the candidates' affinities: a "yes" on the candidates holds for all
@@ -211,42 +234,50 @@ def _count_bottleneck(problem: MatchingProblem, candidate: np.ndarray, allowed: 
             high = middle
 
 
-def _mixed_bottleneck(problem: MatchingProblem, candidate: np.ndarray, allowed: np.ndarray,
-                      options: MatchingOptions, count_floor: float) -> float:
-    """With countries mixed, the floor must also keep every outside reviewer the pool can give.
+def _mixed_bottleneck(
+    problem: MatchingProblem,
+    candidate: np.ndarray,
+    allowed: np.ndarray,
+    options: MatchingOptions,
+    count_floor: float,
+) -> float:
+    """With countries mixed or shortfalls spread, the floor must also keep every outside reviewer
+    and every application's first review that the pool can give.
 
     ``count_floor`` (reviews only) bounds it from above, the weakest pair of the best assignment
     without a floor from below. A trial floor is accepted on a solve of the candidates alone when
     that reaches the target, and refused only on a certified solve over all pairs."""
     needs = problem.needs_foreign if problem.needs_foreign is not None else problem.demand > 0
     needs = needs & (problem.demand > 0)
-    target: tuple[int, int] | None = None
+    target: tuple[int, int, int] | None = None
 
-    def outcome(network: FlowNetwork, flows: np.ndarray) -> tuple[int, int, float]:
+    def outcome(network: FlowNetwork, flows: np.ndarray) -> tuple[int, int, int, float]:
         used = flows[network.pair_arcs] > 0
         apps, reviewers = network.app_index[used], network.reviewer_index[used]
         outside = np.zeros(problem.applications, dtype=bool)
-        outside[apps[problem.foreign[apps, reviewers]]] = True
+        if network.mix_countries:
+            outside[apps[problem.foreign[apps, reviewers]]] = True
+        reviewed = int((np.bincount(apps, minlength=problem.applications) > 0).sum())
         weakest = float(problem.affinity[apps, reviewers].min()) if len(apps) else 0.0
-        return int(used.sum()), int((outside & needs).sum()), weakest
+        return int(used.sum()), reviewed, int((outside & needs).sum()), weakest
 
-    def reached(floor: float | None) -> tuple[int, int, float]:
+    def reached(floor: float | None) -> tuple[int, int, int, float]:
         region = allowed if floor is None else allowed & (problem.affinity >= floor)
         trial = candidate & region
         first = None
         if target is not None:
-            network = FlowNetwork.build(problem, trial, options.mix_countries)
+            network = FlowNetwork.build(problem, trial, options.mix_countries, options.spread_shortfall)
             first = network, network.solve()
             found = outcome(*first)
-            if found[:2] == target:
+            if found[:3] == target:
                 return found
         network, flows, _, _ = _solve_certified(problem, trial, region, options, first=first)
         candidate[:] |= trial  # keep the pairs the proof brought in
         return outcome(network, flows)
 
-    count, covered, weakest = reached(None)
-    target = (count, covered)
-    if reached(count_floor)[:2] == target:
+    count, reviewed, covered, weakest = reached(None)
+    target = (count, reviewed, covered)
+    if reached(count_floor)[:3] == target:
         return count_floor
     pairs = _Pairs(problem, candidate)
     low, high = weakest, count_floor  # low works (the best assignment has it), high does not
@@ -254,11 +285,11 @@ def _mixed_bottleneck(problem: MatchingProblem, candidate: np.ndarray, allowed: 
         pairs.refresh()
         levels = pairs.levels(low, high)
         if not len(levels):
-            if reached(_above(problem, low))[:2] != target:
+            if reached(_above(problem, low))[:3] != target:
                 return low
             continue
         middle = float(levels[len(levels) // 2])
-        if reached(middle)[:2] == target:
+        if reached(middle)[:3] == target:
             low = middle
         else:
             high = middle

@@ -36,7 +36,13 @@ def pending_proposal(call: Call) -> AssignmentProposal | None:
 
 
 def propose_assignment(
-    actor: User, call: Call, *, fairness: bool, mix_countries: bool, now: datetime
+    actor: User,
+    call: Call,
+    *,
+    fairness: bool,
+    mix_countries: bool,
+    now: datetime,
+    spread_shortfall: bool = True,
 ) -> AssignmentProposal:
     """Solve the call's assignment (only its gaps, if reviewers are already invited) as a proposal.
 
@@ -50,12 +56,15 @@ def propose_assignment(
         earlier.state = DISCARDED
     built = build_call_problem(call, now)
     problem = built.problem
-    result = solve_assignment(problem, MatchingOptions(fairness=fairness, mix_countries=mix_countries))
+    options = MatchingOptions(
+        fairness=fairness, mix_countries=mix_countries, spread_shortfall=spread_shortfall
+    )
+    result = solve_assignment(problem, options)
     proposal = AssignmentProposal(
         call_id=call.id,
         created_by_id=actor.id,
         created_at=now,
-        options={"fairness": fairness, "mix_countries": mix_countries},
+        options={"fairness": fairness, "mix_countries": mix_countries, "spread_shortfall": spread_shortfall},
         summary={
             "certified": result.certified,
             "floor": result.floor,

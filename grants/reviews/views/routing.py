@@ -63,6 +63,7 @@ def propose(call):
             call,
             fairness=form.fairness.data,
             mix_countries=form.mix_countries.data,
+            spread_shortfall=form.spread_shortfall.data,
             now=utcnow(),
         ),
         back=url_for(".routing", call_id=call.id),
