@@ -191,6 +191,10 @@ class ReviewAssignment(db.Model):
     def state_label(self) -> str:
         return AssignmentState(self.state).label
 
+    @property
+    def has_submitted_review(self) -> bool:
+        return self.review is not None and self.review.is_submitted
+
 
 class Review(db.Model):
     __tablename__ = "reviews"

@@ -23,16 +23,12 @@ def _common_passwords() -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID
-    )
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID)
 
 
 def hasher() -> PasswordHasher:
     config = current_app.config
-    return _hasher(
-        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"], config["ARGON2_PARALLELISM"]
-    )
+    return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"], config["ARGON2_PARALLELISM"])
 
 
 def hash_password(password: str) -> str:

@@ -112,10 +112,7 @@ def refuse(reason: str) -> None:
 
 def policy_table(app: Flask) -> dict[str, Policy | None]:
     """Every endpoint of ``app`` with its declared policy (None where nothing is declared)."""
-    return {
-        endpoint: getattr(view, POLICY_ATTRIBUTE, None)
-        for endpoint, view in app.view_functions.items()
-    }
+    return {endpoint: getattr(view, POLICY_ATTRIBUTE, None) for endpoint, view in app.view_functions.items()}
 
 
 def undeclared_endpoints(app: Flask) -> list[str]:

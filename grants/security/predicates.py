@@ -5,6 +5,7 @@ from typing import Any
 from grants.accounts.roles import GRANTABLE_ROLES, INVITABLE_ROLES, Role
 from grants.reviews.detection import detect_conflicts
 from grants.reviews.people import reviewer_person, team_people
+from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES
 
 
 def can_manage_accounts(user: Any) -> bool:
@@ -101,7 +102,7 @@ def can_respond_to_assignment(user: Any, assignment: Any) -> bool:
     or cancelled it is closed to them."""
     return (
         _own_assignment(user, assignment)
-        and assignment.state in ("invited", "accepted")
+        and assignment.state in ACTIVE_ASSIGNMENT_STATES
         and not has_conflict(user, assignment.application)
     )
 
@@ -131,8 +132,8 @@ def can_see_scores(user: Any, application: Any) -> bool:
         return False
     return not any(
         assignment.reviewer_id == user.id
-        and assignment.state in ("invited", "accepted")
-        and not (assignment.review is not None and assignment.review.is_submitted)
+        and assignment.state in ACTIVE_ASSIGNMENT_STATES
+        and not assignment.has_submitted_review
         for assignment in application.review_assignments
     )
 

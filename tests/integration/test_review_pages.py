@@ -387,3 +387,23 @@ def test_the_pool_shows_each_reviewer_s_load_and_how_their_scores_compare(client
     sign_in(officer)
     page = client.get(f"/manage/calls/{call.id}/reviews").get_data(as_text=True)
     assert "Reviewer pool" in page and "harsh" in page and "generous" in page
+
+
+def test_an_officer_records_a_conflict_only_between_this_call_s_applications_and_the_pool(
+    client, sign_in, routed, factory
+):
+    officer, call, application, reviewer, assignment = routed
+    _other_call, (elsewhere,) = factory.call_in_review(1, officer=officer)
+    sign_in(officer)
+    url = f"/manage/calls/{call.id}/conflicts"
+    outside = post_form(
+        client, url, {"application_id": elsewhere.id, "reviewer_id": reviewer.id, "reason": "x"}
+    )
+    assert outside.status_code == 422
+    missing = post_form(client, url, {"application_id": application.id, "reviewer_id": 0, "reason": "x"})
+    assert missing.status_code == 422 and "Choose a reviewer." in missing.get_data(as_text=True)
+    recorded = post_form(
+        client, url, {"application_id": application.id, "reviewer_id": reviewer.id, "reason": "Board member."}
+    )
+    assert recorded.status_code == 303
+    assert assignment.state == "cancelled"

@@ -28,7 +28,7 @@ from grants.reviews.services.pool import (
     review_window,
     unavailability,
 )
-from grants.reviews.services.problem_builder import build_call_problem
+from grants.reviews.services.problem_builder import build_call_problem, pair_fit
 from grants.reviews.services.reasons import clean_reason
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, AssignmentState, check_assignment_transition
 from grants.security.predicates import conflict_reasons
@@ -194,12 +194,7 @@ def invite_replacement(actor: User, assignment: ReviewAssignment, now: datetime)
     require_unconflicted(actor, assignment.application)
     if assignment.state != AssignmentState.DECLINED or assignment.suggested_reviewer is None:
         raise NotFound("There is no suggested replacement for this invitation.")
-    built = build_call_problem(assignment.call, now, applications=[assignment.application])
-    column = built.reviewer_position(assignment.suggested_reviewer_id)
-    affinity = explanation = None
-    if column is not None:
-        affinity = round(float(built.problem.affinity[0, column]), 4)
-        explanation = built.explain(0, column)
+    affinity, explanation = pair_fit(assignment.application, assignment.suggested_reviewer_id, now)
     return invite(
         actor,
         assignment.application,
@@ -216,7 +211,7 @@ def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, no
     lock_and_reload(assignment)
     reason = clean_reason(reason, "Give the reason for taking the reviewer off.")
     check_assignment_transition(assignment.state, AssignmentState.CANCELLED)
-    if assignment.review is not None and assignment.review.is_submitted:
+    if assignment.has_submitted_review:
         raise Conflict("This reviewer has submitted their review; it stays on record.")
     assignment.state = AssignmentState.CANCELLED
     assignment.cancel_reason = reason

@@ -80,7 +80,7 @@ class ApplicationRouting:
 
     @property
     def submitted(self) -> int:
-        return sum(1 for a in self.active if a.review is not None and a.review.is_submitted)
+        return sum(1 for a in self.active if a.has_submitted_review)
 
 
 def routing_overview(call: Call) -> list[ApplicationRouting]:
@@ -116,9 +116,7 @@ def pool_overview(call: Call, now: datetime) -> list[PoolMember]:
     assignments = call_assignments(call)
     loads = active_loads(assignments)
     submitted = Counter(
-        a.reviewer_id
-        for a in assignments
-        if a.state == AssignmentState.ACCEPTED and a.review and a.review.is_submitted
+        a.reviewer_id for a in assignments if a.state == AssignmentState.ACCEPTED and a.has_submitted_review
     )
     biases = reviewer_biases(call)
     window = review_window(call, now)

@@ -10,7 +10,7 @@ from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.reviews.models import AssignmentProposal, ProposedPair, ReviewAssignment
 from grants.reviews.services.pool import call_assignments, max_reviews, reviewable_applications, reviewer_pool
-from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES
+from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, ProposalState
 
 
 @dataclass
@@ -78,7 +78,7 @@ def proposal_preview(proposal: AssignmentProposal) -> ProposalPreview:
     held: dict[int, list[ReviewAssignment]] = {}
     held_load: Counter[int] = Counter()
     # Once confirmed, the proposal's pairs are the invitations themselves: show them once.
-    pending = proposal.state == "pending"
+    pending = proposal.state == ProposalState.PENDING
     for assignment in call_assignments(call) if pending else []:
         if assignment.state in ACTIVE_ASSIGNMENT_STATES:
             held.setdefault(assignment.application_id, []).append(assignment)

@@ -7,8 +7,7 @@ run fill only the gaps, without moving anyone who accepted.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +55,8 @@ class CallProblem:
     bids: dict[tuple[int, int], str]
     unavailable: dict[int, str]
     assignments: list[ReviewAssignment]
+    # Each application's words, normalised once for every pair that explains against them.
+    _words: dict[int, str] = field(default_factory=dict, repr=False)
 
     def reviewer_position(self, reviewer_id: int) -> int | None:
         return next((i for i, r in enumerate(self.reviewers) if r.id == reviewer_id), None)
@@ -64,9 +65,10 @@ class CallProblem:
         """Why the pair scored what it did, in parts an officer can read."""
         application, person = self.applications[app], self.reviewers[reviewer]
         profile = person.reviewer_profile
-        document = " " + " ".join(re.findall(r"\w+", _document(application).casefold())) + " "
+        if app not in self._words:
+            self._words[app] = f" {normalise_keyword(application_document(_application_text(application)))} "
         keywords = split_keywords(profile.keywords) if profile else []
-        found = [k for k in keywords if f" {normalise_keyword(k)} " in document]
+        found = [k for k in keywords if f" {k} " in self._words[app]]
         foreign = self.problem.foreign is not None and bool(self.problem.foreign[app, reviewer])
         return {
             "text": round(float(self.parts.text[app, reviewer]), 3),
@@ -75,10 +77,6 @@ class CallProblem:
             "bid": self.bids.get((application.id, person.id)),
             "outside": foreign,
         }
-
-
-def _document(application: Application) -> str:
-    return application_document(_application_text(application))
 
 
 def _application_text(application: Application) -> ApplicationText:
@@ -175,3 +173,15 @@ def outside_countries(app_countries: list[set[str]], reviewer_countries: list[st
     columns = np.array([codes[c] if c else len(codes) for c in reviewer_countries], dtype=np.int64)
     known = columns < len(codes)
     return ~present[:, columns] & known[None, :]
+
+
+def pair_fit(
+    application: Application, reviewer_id: int, now: datetime
+) -> tuple[float | None, dict[str, Any]]:
+    """How well one reviewer fits one application, and why, as the solver and the preview see it;
+    (None, {}) for someone outside the pool."""
+    built = build_call_problem(application.call, now, applications=[application])
+    column = built.reviewer_position(reviewer_id)
+    if column is None:
+        return None, {}
+    return round(float(built.problem.affinity[0, column]), 4), built.explain(0, column)

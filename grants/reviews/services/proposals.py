@@ -21,16 +21,14 @@ from grants.reviews.matching.solver import solve_assignment
 from grants.reviews.models import AssignmentProposal, ProposedPair
 from grants.reviews.services.invitations import check_new_place, invite
 from grants.reviews.services.pool import require_routing, require_unconflicted
-from grants.reviews.services.problem_builder import build_call_problem
+from grants.reviews.services.problem_builder import build_call_problem, pair_fit
 from grants.reviews.states import ProposalState
-
-PENDING, CONFIRMED, DISCARDED = ProposalState.PENDING, ProposalState.CONFIRMED, ProposalState.DISCARDED
 
 
 def pending_proposal(call: Call) -> AssignmentProposal | None:
     return db.session.scalar(
         select(AssignmentProposal)
-        .where(AssignmentProposal.call_id == call.id, AssignmentProposal.state == PENDING)
+        .where(AssignmentProposal.call_id == call.id, AssignmentProposal.state == ProposalState.PENDING)
         .order_by(AssignmentProposal.id.desc())
     )
 
@@ -50,10 +48,10 @@ def propose_assignment(
     require_routing(actor, call)
     for earlier in db.session.scalars(
         select(AssignmentProposal).where(
-            AssignmentProposal.call_id == call.id, AssignmentProposal.state == PENDING
+            AssignmentProposal.call_id == call.id, AssignmentProposal.state == ProposalState.PENDING
         )
     ):
-        earlier.state = DISCARDED
+        earlier.state = ProposalState.DISCARDED
     built = build_call_problem(call, now)
     problem = built.problem
     options = MatchingOptions(
@@ -125,7 +123,7 @@ def require_pending(actor: User, proposal: AssignmentProposal) -> None:
     two officers confirming at once cannot both send the invitations."""
     require_routing(actor, proposal.call)
     lock_and_reload(proposal)
-    if proposal.state != PENDING:
+    if proposal.state != ProposalState.PENDING:
         raise Conflict(f"This proposal was {proposal.state}; make a new one.")
 
 
@@ -148,13 +146,12 @@ def add_pair(
     check_new_place(
         application, reviewer, now, extra_places=proposed_for_app, extra_load=proposed_for_reviewer
     )
-    built = build_call_problem(proposal.call, now, applications=[application])
-    column = built.reviewer_position(reviewer_id)
+    affinity, explanation = pair_fit(application, reviewer_id, now)  # a reviewer in the pool
     pair = ProposedPair(
         application_id=application_id,
         reviewer_id=reviewer_id,
-        affinity=round(float(built.problem.affinity[0, column]), 4),
-        explanation=built.explain(0, column),
+        affinity=affinity,
+        explanation=explanation,
         manual=True,
     )
     proposal.pairs.append(pair)
@@ -193,7 +190,7 @@ def confirm_proposal(actor: User, proposal: AssignmentProposal, now: datetime) -
         invite(
             actor, pair.application, pair.reviewer, now, affinity=pair.affinity, explanation=pair.explanation
         )
-    proposal.state = CONFIRMED
+    proposal.state = ProposalState.CONFIRMED
     record(
         actor,
         "assignment.confirmed",
@@ -205,5 +202,5 @@ def confirm_proposal(actor: User, proposal: AssignmentProposal, now: datetime) -
 
 def discard_proposal(actor: User, proposal: AssignmentProposal) -> None:
     require_pending(actor, proposal)
-    proposal.state = DISCARDED
+    proposal.state = ProposalState.DISCARDED
     record(actor, "assignment.discarded", proposal.call, {"proposal_id": proposal.id})

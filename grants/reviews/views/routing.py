@@ -17,14 +17,18 @@ from grants.timeutil import utcnow
 from grants.web import attach_error, flash_success, perform
 
 
-def pair_choices(form, call) -> None:
+def pair_choices(form, call) -> tuple[dict, dict]:
+    """Fill the form's application and reviewer choices; returns both, by id."""
+    applications = {a.id: a for a in reviewable_applications(call)}
+    reviewers = {r.id: r for r in reviewer_pool(call)}
     form.application_id.choices = options(
         [(0, "Choose an application")]
-        + [(a.id, f"{a.display_reference}: {a.title}") for a in reviewable_applications(call)]
+        + [(a.id, f"{a.display_reference}: {a.title}") for a in applications.values()]
     )
     form.reviewer_id.choices = options(
-        [(0, "Choose a reviewer")] + [(r.id, f"{r.full_name} ({r.email})") for r in reviewer_pool(call)]
+        [(0, "Choose a reviewer")] + [(r.id, f"{r.full_name} ({r.email})") for r in reviewers.values()]
     )
+    return applications, reviewers
 
 
 def _page(call, conflict_form=None, status=200):
@@ -75,15 +79,11 @@ def propose(call):
 @declare(OFFICER, load=LOAD_CALL)
 def add_conflict(call):
     form = OfficerConflictForm()
-    pair_choices(form, call)
-    if not form.validate_on_submit():
+    applications, reviewers = pair_choices(form, call)
+    if not form.validate_on_submit():  # the choices hold only this call's applications and the pool
         return _page(call, form, 422)
-    application = next((a for a in reviewable_applications(call) if a.id == form.application_id.data), None)
-    reviewer = next((r for r in reviewer_pool(call) if r.id == form.reviewer_id.data), None)
+    application, reviewer = applications[form.application_id.data], reviewers[form.reviewer_id.data]
     try:
-        if application is None or reviewer is None:
-            form.form_errors.append("Choose an application and a reviewer.")
-            return _page(call, form, 422)
         set_officer_conflict(current_user, application, reviewer, form.reason.data, utcnow())
     except DomainError as error:
         return _page(call, form, attach_error(form, error))
