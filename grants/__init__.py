@@ -83,12 +83,22 @@ def _register_blueprints(app: Flask) -> None:
     from grants.accounts.admin_views import bp as admin_bp
     from grants.accounts.views import bp as accounts_bp
     from grants.applications.views import bp as applications_bp
+    from grants.awards.views import bp as awards_bp
     from grants.calls.views import bp as calls_bp
     from grants.core.views import bp as core_bp
     from grants.notifications.views import bp as mailbox_bp
     from grants.reviews.views import bp as reviews_bp
     from grants.security.policy import init_policy
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, mailbox_bp, calls_bp, applications_bp, reviews_bp):
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        admin_bp,
+        mailbox_bp,
+        calls_bp,
+        applications_bp,
+        reviews_bp,
+        awards_bp,
+    ):
         app.register_blueprint(blueprint)
     init_policy(app)

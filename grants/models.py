@@ -11,6 +11,18 @@ from grants.applications.models import (
     TeamMember,
 )
 from grants.audit.models import AuditEvent
+from grants.awards.models import (
+    AgreementAcceptance,
+    Award,
+    AwardBudgetLine,
+    AwardFunding,
+    Decision,
+    DecisionAmount,
+    Milestone,
+    Payment,
+    Report,
+    ReportFile,
+)
 from grants.calls.models import (
     Call,
     CallFunder,
@@ -37,12 +49,16 @@ from grants.reviews.models import (
 )
 
 __all__ = [
+    "AgreementAcceptance",
     "Answer",
     "Application",
     "AssignmentProposal",
     "Attachment",
     "AuditEvent",
     "AuthSession",
+    "Award",
+    "AwardBudgetLine",
+    "AwardFunding",
     "BudgetLine",
     "Call",
     "CallFunder",
@@ -50,14 +66,20 @@ __all__ = [
     "Collaborator",
     "ConflictOfInterest",
     "CriterionScore",
+    "Decision",
+    "DecisionAmount",
     "Declaration",
     "Funder",
     "Institution",
+    "Milestone",
     "OutboxMessage",
+    "Payment",
     "Programme",
     "ProposedPair",
     "Question",
     "QuestionSet",
+    "Report",
+    "ReportFile",
     "Review",
     "ReviewAssignment",
     "ReviewBid",

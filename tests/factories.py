@@ -8,13 +8,14 @@ from grants.notifications.models import OutboxMessage
 from grants.notifications.services import deliver_message
 from grants.security.passwords import hash_password
 from grants.timeutil import utcnow
+from tests.award_factories import AwardFactoryMixin
 from tests.call_factories import CallFactoryMixin
 from tests.review_factories import ReviewFactoryMixin
 
 _counter = itertools.count(1)
 
 
-class Factory(CallFactoryMixin, ReviewFactoryMixin):
+class Factory(CallFactoryMixin, ReviewFactoryMixin, AwardFactoryMixin):
     PASSWORD = "wheat-rust-2018-trial"
 
     def __init__(self, session):

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from grants.audit.models import AuditEvent
 from grants.extensions import db
 
@@ -28,3 +31,16 @@ def record(
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose values differ, as ``{field: [old, new]}``."""
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+
+
+def history_of(subject: Any, limit: int = 100) -> list[AuditEvent]:
+    """The newest audit events about ``subject``, newest first, with their actors."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.subject_type == type(subject).__name__, AuditEvent.subject_id == subject.id)
+            .options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )

@@ -24,6 +24,8 @@ class Programme(db.Model):
     # Short code that starts every application reference: "FCP" in FCP-2018-0042.
     code: Mapped[str] = mapped_column(String(12), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The intellectual-property provisions every award agreement of the programme names (Markdown).
+    ip_terms: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     calls: Mapped[list[Call]] = relationship(back_populates="programme", order_by="Call.opens_at.desc()")

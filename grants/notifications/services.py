@@ -37,6 +37,13 @@ TEMPLATES = {
     "review_invitation": "Will you review a proposal?",
     "review_unlocked": "Your review was unlocked for changes",
     "review_cancelled": "You no longer need to review a proposal",
+    "decision_released": "A decision on your application",
+    "award_offered": "Award offer: please accept the agreement",
+    "agreement_accepted": "Your award is active",
+    "award_withdrawn": "An award offer was withdrawn",
+    "award_changed": "Your award has changed",
+    "report_reviewed": "Your report has been reviewed",
+    "payment_released": "A payment has been made on your award",
 }
 
 

@@ -158,3 +158,60 @@ def reviewer_may_open(user: Any, attachment: Any) -> bool:
         for assignment in application.review_assignments
         if assignment.reviewer_id == getattr(user, "id", None)
     )
+
+
+def can_decide(user: Any, application: Any) -> bool:
+    """Officers record decisions, except on applications they are conflicted with."""
+    return can_manage_calls(user) and not has_conflict(user, application)
+
+
+def is_lead_investigator(user: Any, application: Any) -> bool:
+    """A joined lead investigator (one per country on a bilateral call)."""
+    member = team_membership(user, application)
+    return member is not None and member.role == "lead"
+
+
+def can_view_award(user: Any, award: Any) -> bool:
+    """The award's team and the officers who are not conflicted with it."""
+    return team_membership(user, award.application) is not None or can_decide(user, award.application)
+
+
+def can_manage_award(user: Any, award: Any) -> bool:
+    return can_decide(user, award.application)
+
+
+def can_accept_agreement(user: Any, award: Any) -> bool:
+    """Each lead investigator accepts an offered award's agreement for their side."""
+    return award.state == "offered" and is_lead_investigator(user, award.application)
+
+
+def can_view_report(user: Any, report: Any) -> bool:
+    return can_view_award(user, report.award)
+
+
+def can_write_report(user: Any, report: Any) -> bool:
+    """The team writes a report that is due or sent back, once the award is running (a terminated
+    award still owes its final report)."""
+    return (
+        team_membership(user, report.award.application) is not None
+        and report.is_editable
+        and report.award.state in ("active", "terminated", "completed")
+    )
+
+
+def can_download_report_file(user: Any, report_file: Any) -> bool:
+    return can_view_report(user, report_file.report)
+
+
+def can_release_payment(user: Any, payment: Any) -> bool:
+    return can_manage_award(user, payment.award)
+
+
+def can_record_milestone(user: Any, milestone: Any) -> bool:
+    """The team records a milestone as achieved; officers may too."""
+    award = milestone.award
+    return team_membership(user, award.application) is not None or can_manage_award(user, award)
+
+
+def can_review_report(user: Any, report: Any) -> bool:
+    return can_manage_award(user, report.award)

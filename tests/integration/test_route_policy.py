@@ -69,7 +69,7 @@ ACCESS = {
     "calls.edit_question": ("GET", "/manage/calls/{call}/questions/no-such-key", OFFICER),
     "calls.delete_question": ("POST", "/manage/calls/{call}/questions/no-such-key/remove", OFFICER),
     "calls.reorder_question": ("POST", "/manage/calls/{call}/questions/no-such-key/move", OFFICER),
-    "calls.move_call": ("POST", "/manage/calls/{call}/decide", OFFICER),
+    "calls.move_call": ("POST", "/manage/calls/{call}/close", OFFICER),
     "applications.mine": ("GET", "/applications", SIGNED_IN),
     "applications.start": ("GET", "/calls/{call}/apply", SIGNED_IN),
     "applications.overview": ("GET", "/applications/{application}", STAFF),

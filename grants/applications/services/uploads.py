@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from grants.applications.models import Attachment
+from grants.awards.models import ReportFile
 from grants.applications.storage import upload_root
 from grants.extensions import db
 
@@ -20,8 +21,10 @@ GRACE = timedelta(hours=1)
 
 
 def purge_orphan_uploads(now: datetime) -> int:
-    """Delete stored files that no attachment names and that are older than ``GRACE``."""
+    """Delete stored files that no application attachment or report file names and that are
+    older than ``GRACE``."""
     referenced = set(db.session.scalars(select(Attachment.stored_name)))
+    referenced |= set(db.session.scalars(select(ReportFile.stored_name)))
     removed = 0
     cutoff = (now - GRACE).timestamp()
     for path in upload_root().iterdir():

@@ -12,6 +12,7 @@ from grants.applications.services import drafts
 from grants.applications.services.listing import my_applications
 from grants.applications.services.team import ROLE_LABELS, pending_invitations
 from grants.applications.views.blueprint import LOAD_APPLICATION, bp, section_page
+from grants.awards.services.feedback import released_decision
 from grants.calls.models import Call
 from grants.calls.questions import QuestionKind
 from grants.calls.services.listing import find_call
@@ -79,6 +80,7 @@ def overview(application):
         application,
         questions=answer_services.questions_for(application),
         answers=answer_services.answers_by_key(application),
+        decision=released_decision(application),
     )
 
 

@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from grants.accounts.models import User
+from grants.applications.models import Application
+from grants.applications.states import ApplicationState, check_application_transition
 from grants.audit.services import record
 from grants.calls.models import Call
 from grants.calls.services.guards import require_officer
@@ -71,13 +73,25 @@ def close_calls_past_deadline(now: datetime) -> list[int]:
 
 
 def start_reviewing(actor: User, call: Call) -> Call:
+    """Start review: the call and each of its submitted applications move to review, so teams
+    see "Under review" and can no longer be reopened for correction."""
     require_officer(actor)
     check_call_transition(call.state, CallState.REVIEWING)
     _move(actor, call, CallState.REVIEWING)
+    submitted = db.session.scalars(
+        select(Application).where(
+            Application.call_id == call.id, Application.state == ApplicationState.SUBMITTED
+        )
+    )
+    for application in submitted:
+        check_application_transition(application.state, ApplicationState.UNDER_REVIEW)
+        application.state = ApplicationState.UNDER_REVIEW
+        record(actor, "application.under_review", application, {"state": ["submitted", "under_review"]})
     return call
 
 
 def mark_decided(actor: User, call: Call) -> Call:
+    """Only by releasing the call's decisions (``grants.awards.services.decisions``)."""
     require_officer(actor)
     check_call_transition(call.state, CallState.DECIDED)
     _move(actor, call, CallState.DECIDED)

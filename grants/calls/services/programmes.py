@@ -68,3 +68,17 @@ def _required(value: str | None, field: str, message: str, limit: int) -> str:
 
 def find_programme(programme_id: int) -> Programme | None:
     return db.session.get(Programme, programme_id)
+
+
+def set_programme_terms(actor: User, programme: Programme, terms: str) -> Programme:
+    """The intellectual-property provisions award agreements name. Offers already made keep the
+    terms they were made with (each award stores its own copy)."""
+    require_officer(actor)
+    terms = (terms or "").strip()
+    if len(terms) > 20000:
+        raise ValidationError("Keep the terms under 20,000 characters.", field="ip_terms")
+    before = programme.ip_terms
+    programme.ip_terms = terms
+    if before != terms:
+        record(actor, "programme.terms_changed", programme, {"ip_terms": [before, terms]})
+    return programme

@@ -168,11 +168,10 @@ LIFECYCLE = {
     "open": (lambda actor, call: lifecycle.open_call(actor, call, utcnow()), "The call is open."),
     "close": (lambda actor, call: lifecycle.close_call(actor, call, utcnow()), "The call is closed."),
     "start-review": (lifecycle.start_reviewing, "Reviewing has started."),
-    "decide": (lifecycle.mark_decided, "The call is marked decided."),
 }
 
 
-@bp.post("/manage/calls/<int:call_id>/<any(open, close, 'start-review', decide):action>")
+@bp.post("/manage/calls/<int:call_id>/<any(open, close, 'start-review'):action>")
 @declare(OFFICER, load=LOAD_CALL)
 def move_call(call, action: str):
     transition, message = LIFECYCLE[action]

@@ -213,8 +213,30 @@ def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, no
     check_assignment_transition(assignment.state, AssignmentState.CANCELLED)
     if assignment.has_submitted_review:
         raise Conflict("This reviewer has submitted their review; it stays on record.")
+    _cancel(actor, assignment, reason, now)
+
+
+def _cancel(actor: User, assignment: ReviewAssignment, reason: str, now: datetime) -> None:
     assignment.state = AssignmentState.CANCELLED
     assignment.cancel_reason = reason
     assignment.responded_at = assignment.responded_at or now
     email_reviewer(assignment, "review_cancelled", f"review-cancelled-{assignment.id}", reason=reason)
     record(actor, "assignment.cancelled", assignment, {"reason": reason})
+
+
+def close_unfinished_assignments(actor: User, application: Application, now: datetime) -> int:
+    """Once a decision is released, reviews still owed on the application are no longer needed:
+    their reviewers are told and the invitations close. Submitted reviews stay on record."""
+    unfinished = [
+        a
+        for a in application.review_assignments
+        if a.state in ACTIVE_ASSIGNMENT_STATES and not a.has_submitted_review
+    ]
+    for assignment in unfinished:
+        _cancel(
+            actor,
+            assignment,
+            "The panel has decided on this proposal, so the review is no longer needed.",
+            now,
+        )
+    return len(unfinished)

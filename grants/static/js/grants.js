@@ -12,6 +12,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("time[data-local-time]").forEach(addBrowserTime);
   document.querySelectorAll("form[data-autosave]").forEach(autosave);
   document.querySelectorAll("[data-show-when]").forEach(showWhen);
+  document.querySelectorAll("form[data-envelope-preview]").forEach(previewEnvelopes);
 });
 
 // Show a field only when another has a given value: data-show-when="kind=cv".
@@ -148,4 +149,33 @@ function autosave(form) {
     }
   });
   window.addEventListener("pagehide", flush);
+}
+
+// On a decision form, show each envelope as it would stand after this decision, as the officer
+// types. The server recomputes every figure on save; this only previews it.
+function previewEnvelopes(form) {
+  const update = () => {
+    const awarding = form.elements.outcome.value === "award";
+    document.querySelectorAll("[data-envelope]").forEach((box) => {
+      const currency = box.dataset.currency;
+      const digits = new Intl.NumberFormat("en-GB", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+      const field = form.elements["amount_" + box.dataset.envelope];
+      const typed = field ? Number(field.value.replace(/[^0-9.]/g, "")) : 0;
+      const amount = awarding && Number.isFinite(typed) ? Math.round(typed * 10 ** digits) : 0;
+      const committed = Number(box.dataset.committed) + amount;
+      const total = Number(box.dataset.total);
+      const money = (minor) => new Intl.NumberFormat("en-GB", { style: "currency", currency }).format(minor / 10 ** digits);
+      box.querySelector("[data-show=committed]").textContent = money(committed);
+      box.querySelector("[data-show=remaining]").textContent = money(Math.max(total - committed, 0));
+      box.querySelector("[data-show=over]").textContent = committed > total ? money(committed - total) : "—";
+      box.classList.toggle("envelope-over", committed > total);
+      const meter = box.querySelector("meter");
+      if (meter) {
+        meter.value = committed;
+      }
+    });
+  };
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  update();
 }

@@ -1,0 +1,81 @@
+"""The award letter: one set of facts, shown as an HTML page and rendered as a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grants.accounts.reference import country_name
+from grants.awards.models import Award
+from grants.awards.services.offers import lead_members
+from grants.money import format_money
+
+
+@dataclass(frozen=True)
+class LetterPerson:
+    name: str
+    institution: str
+    country: str
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class AwardLetter:
+    reference: str
+    title: str
+    programme: str
+    call: str
+    issued_on: str
+    accept_by: str
+    start: str
+    end: str
+    leads: list[LetterPerson]
+    funding: list[LetterRow]
+    payments: list[LetterRow]
+    reports: list[LetterRow]
+    terms: str
+    status: str
+
+
+def build_letter(award: Award) -> AwardLetter:
+    zone = award.call.zone
+    application = award.application
+    return AwardLetter(
+        reference=award.reference,
+        title=application.title,
+        programme=award.call.programme.name,
+        call=award.call.title,
+        issued_on=f"{award.offered_at.astimezone(zone):%d %B %Y}",
+        accept_by=f"{award.offer_expires_at.astimezone(zone):%d %B %Y at %H:%M %Z}",
+        start=f"{award.start_date:%d %B %Y}",
+        end=f"{award.end_date:%d %B %Y}",
+        leads=[
+            LetterPerson(
+                m.full_name,
+                m.institution.name if m.institution else "",
+                country_name(m.country),
+            )
+            for m in lead_members(application)
+        ],
+        funding=[
+            LetterRow(f.call_funder.funder.name, format_money(f.amount_minor, f.currency))
+            for f in award.fundings
+        ],
+        payments=[
+            LetterRow(
+                f"{p.due_on:%d %B %Y}: {p.call_funder.funder.short_name} instalment {p.sequence}",
+                format_money(p.amount_minor, p.currency),
+            )
+            for p in sorted(award.payments, key=lambda p: (p.due_on, p.call_funder_id))
+            if p.state != "cancelled"
+        ],
+        reports=[
+            LetterRow(r.title, f"due {r.due_date:%d %B %Y}") for r in award.reports if r.state != "cancelled"
+        ],
+        terms=award.terms,
+        status=award.state_label,
+    )

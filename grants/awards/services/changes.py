@@ -1,0 +1,224 @@
+"""Changes real programmes make to running awards, each audited: a no-cost extension, a budget
+transfer between categories, early termination, and the milestones officers set."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from grants.accounts.models import User
+from grants.applications.models import BudgetCategory
+from grants.audit.services import record
+from grants.awards.models import Award, AwardBudgetLine, Milestone
+from grants.awards.services.mail import email_award_team
+from grants.awards.services.offers import require_managing
+from grants.awards.services.schedules import moves_text, schedule_reports
+from grants.awards.states import AwardState, PaymentState, check_award_transition
+from grants.database import lock_and_reload
+from grants.errors import Conflict, ValidationError
+from grants.money import format_money, parse_amount
+from grants.security.predicates import team_membership
+
+REASON_LIMIT = 2000
+
+
+def _reason(text: str | None, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message, field="reason")
+    if len(text) > REASON_LIMIT:
+        raise ValidationError(f"Keep the reason under {REASON_LIMIT} characters.", field="reason")
+    return text
+
+
+def _require_running(award: Award, what: str) -> None:
+    if award.state not in (AwardState.OFFERED, AwardState.ACTIVE):
+        raise Conflict(f"This award is {award.state_label.lower()}; {what} is no longer possible.")
+
+
+def extend_award(actor: User, award: Award, new_end: date | None, reason: str) -> Award:
+    """A no-cost extension: a later end date, the same money. Reports still owed move with it."""
+    require_managing(actor, award)
+    lock_and_reload(award)
+    _require_running(award, "an extension")
+    reason = _reason(reason, "Give the reason for the extension.")
+    if new_end is None:
+        raise ValidationError("Enter the new end date.", field="end_date")
+    if new_end <= award.end_date:
+        raise ValidationError(
+            f"The new end date must be after the current one, {award.end_date:%d %B %Y}.", field="end_date"
+        )
+    before = award.end_date
+    award.end_date = new_end
+    moved = schedule_reports(award)
+    record(
+        actor,
+        "award.extended",
+        award,
+        {
+            "end_date": [before.isoformat(), new_end.isoformat()],
+            "reason": [None, reason],
+            "reports": [None, moves_text(moved)],
+        },
+    )
+    email_award_team(
+        award,
+        "award_changed",
+        f"award_extended:{award.id}:{new_end.isoformat()}",
+        change=f"The award now ends on {new_end:%d %B %Y} (no-cost extension). {reason}",
+    )
+    return award
+
+
+def transfer_budget(
+    actor: User,
+    award: Award,
+    *,
+    call_funder_id: int,
+    from_category: str,
+    to_category: str,
+    amount: str,
+    reason: str,
+) -> Award:
+    """Move money between two cost categories of one funder's budget; the total stays the same."""
+    require_managing(actor, award)
+    lock_and_reload(award)
+    _require_running(award, "a budget transfer")
+    reason = _reason(reason, "Give the reason for the transfer.")
+    funding = next((f for f in award.fundings if f.call_funder_id == call_funder_id), None)
+    if funding is None:
+        raise ValidationError("Choose one of the award's funders.", field="call_funder_id")
+    categories = {c.value for c in BudgetCategory}
+    if from_category not in categories or to_category not in categories:
+        raise ValidationError("Choose the categories to move money between.", field="from_category")
+    if from_category == to_category:
+        raise ValidationError("Choose two different categories.", field="to_category")
+    minor = parse_amount(amount, funding.currency, field="amount")
+    if minor <= 0:
+        raise ValidationError("Enter an amount above zero.", field="amount")
+    source = _line(award, funding, from_category)
+    if source.amount_minor < minor:
+        raise ValidationError(
+            f"{from_category.capitalize()} has "
+            f"{format_money(source.amount_minor, funding.currency)} to move.",
+            field="amount",
+        )
+    target = _line(award, funding, to_category)
+    source.amount_minor -= minor
+    target.amount_minor += minor
+    record(
+        actor,
+        "award.budget_transferred",
+        award,
+        {
+            "funder": [None, funding.call_funder.funder.short_name],
+            from_category: [source.amount_minor + minor, source.amount_minor],
+            to_category: [target.amount_minor - minor, target.amount_minor],
+            "reason": [None, reason],
+        },
+    )
+    return award
+
+
+def _line(award: Award, funding, category: str) -> AwardBudgetLine:
+    for line in award.budget:
+        if line.call_funder_id == funding.call_funder_id and line.category == category:
+            return line
+    line = AwardBudgetLine(
+        call_funder_id=funding.call_funder_id, category=category, currency=funding.currency, amount_minor=0
+    )
+    award.budget.append(line)
+    return line
+
+
+def terminate_award(actor: User, award: Award, effective: date | None, reason: str, now: datetime) -> Award:
+    """End an active award early: payments due after the end are cancelled (their money returns to
+    the envelope), progress reports after it are no longer needed, and the final report is due
+    from the new end."""
+    require_managing(actor, award)
+    lock_and_reload(award)
+    reason = _reason(reason, "Give the reason for ending the award early.")
+    check_award_transition(award.state, AwardState.TERMINATED)
+    if effective is None:
+        raise ValidationError("Enter the date the award ends.", field="end_date")
+    if not award.start_date <= effective <= award.end_date:
+        raise ValidationError(
+            f"The end must fall within the award, {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}.",
+            field="end_date",
+        )
+    before = award.end_date
+    award.end_date = effective
+    award.state = AwardState.TERMINATED
+    award.closed_at = now
+    award.closing_reason = reason
+    cancelled = []
+    for payment in award.payments:
+        if payment.state == PaymentState.SCHEDULED and payment.due_on > effective:
+            payment.state = PaymentState.CANCELLED
+            cancelled.append(
+                f"{payment.call_funder.funder.short_name} "
+                f"{format_money(payment.amount_minor, payment.currency)}"
+            )
+    moved = schedule_reports(award)
+    record(
+        actor,
+        "award.terminated",
+        award,
+        {
+            "state": ["active", "terminated"],
+            "end_date": [before.isoformat(), effective.isoformat()],
+            "reason": [None, reason],
+            "payments_cancelled": [None, ", ".join(cancelled) or None],
+            "reports": [None, moves_text(moved)],
+        },
+    )
+    email_award_team(
+        award,
+        "award_changed",
+        f"award_terminated:{award.id}",
+        change=f"The award ends early, on {effective:%d %B %Y}. {reason}",
+    )
+    return award
+
+
+def add_milestone(actor: User, award: Award, title: str, due_date: date | None) -> Milestone:
+    require_managing(actor, award)
+    lock_and_reload(award)
+    _require_running(award, "adding a milestone")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("Name the milestone.", field="title")
+    if len(title) > 200:
+        raise ValidationError("Keep the milestone under 200 characters.", field="title")
+    if due_date is None:
+        raise ValidationError("Enter the date it is due.", field="due_date")
+    if not award.start_date <= due_date <= award.end_date:
+        raise ValidationError("The milestone must fall within the award's dates.", field="due_date")
+    milestone = Milestone(title=title, due_date=due_date)
+    award.milestones.append(milestone)
+    record(actor, "award.milestone_added", award, {"milestone": [None, f"{title} by {due_date.isoformat()}"]})
+    return milestone
+
+
+def mark_milestone_achieved(
+    actor: User, milestone: Milestone, achieved_on: date | None, note: str
+) -> Milestone:
+    """The team (or an officer) records that a milestone was reached, and how."""
+    award = milestone.award
+    if team_membership(actor, award.application) is None:
+        require_managing(actor, award)
+    if award.state not in (AwardState.ACTIVE, AwardState.TERMINATED):
+        raise Conflict("Milestones are recorded once the award is active.")
+    if milestone.achieved_on is not None:
+        raise Conflict("This milestone is already recorded as achieved.")
+    if achieved_on is None:
+        raise ValidationError("Enter the date it was achieved.", field="achieved_on")
+    note = (note or "").strip()[:REASON_LIMIT]
+    milestone.achieved_on = achieved_on
+    milestone.achievement_note = note
+    record(
+        actor,
+        "award.milestone_achieved",
+        award,
+        {"milestone": [None, milestone.title], "on": [None, achieved_on.isoformat()]},
+    )
+    return milestone

@@ -1,0 +1,294 @@
+"""Deciding a call: a draft decision per application, then one release for the whole call.
+
+Nothing a decision says reaches applicants before release: the application's state, its page and
+every email change only in ``release_decisions``. Releasing refuses while any funder's envelope is
+overspent, so the money promised never exceeds the money there is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from grants.accounts.models import User
+from grants.applications.models import Application
+from grants.applications.services.budget import funder_totals
+from grants.applications.services.common import notify_team
+from grants.applications.states import ApplicationState, check_application_transition
+from grants.audit.services import diff, record
+from grants.awards.models import Decision, DecisionAmount
+from grants.awards.services.envelopes import committed_by_funder, overspend_message, overspent
+from grants.awards.services.feedback import released_feedback
+from grants.awards.services.mail import decision_link
+from grants.awards.services.offers import offer_award
+from grants.awards.states import DecisionState, Outcome
+from grants.calls.models import Call
+from grants.calls.services.lifecycle import mark_decided
+from grants.calls.states import CallState
+from grants.database import lock_and_reload
+from grants.errors import Conflict, PermissionDenied, ValidationError
+from grants.extensions import db
+from grants.money import format_money, parse_amount
+from grants.reviews.services.invitations import close_unfinished_assignments
+from grants.reviews.services.pool import REVIEWABLE_STATES, reviewable_applications
+from grants.security.predicates import can_decide, can_manage_calls
+
+RATIONALE_LIMIT = 5000
+OUTCOME_STATES = {
+    Outcome.AWARD: ApplicationState.AWARDED,
+    Outcome.REJECT: ApplicationState.REJECTED,
+    Outcome.WAITLIST: ApplicationState.WAITLISTED,
+}
+
+
+def require_deciding(actor: User, application: Application) -> None:
+    if not can_decide(actor, application):
+        raise PermissionDenied(
+            f"You have a conflict of interest with {application.display_reference}; another officer "
+            "must decide it."
+            if can_manage_calls(actor)
+            else "Only programme officers record decisions."
+        )
+
+
+def draft_decision(
+    actor: User,
+    application: Application,
+    *,
+    outcome: str,
+    rationale: str,
+    amounts: dict[int, str] | None = None,
+    now: datetime,
+) -> Decision:
+    """Record or change the draft decision on one application. Awards name an amount per funder
+    (the request, unless the panel gives less); overspending is shown, and refused at release."""
+    require_deciding(actor, application)
+    lock_and_reload(application)
+    if application.call.state != CallState.REVIEWING:
+        raise Conflict("Decisions are drafted while the call is in review.")
+    if application.state not in REVIEWABLE_STATES:
+        raise Conflict(
+            f"{application.display_reference} is {application.state_label.lower()}; it needs no decision."
+        )
+    decision = application.decision
+    if decision is not None and decision.is_released:
+        raise Conflict("This decision has been released and can no longer change.")
+    try:
+        chosen = Outcome(outcome)
+    except ValueError:
+        raise ValidationError("Choose award, reject or reserve list.", field="outcome") from None
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError("Give the rationale for this decision, for the record.", field="rationale")
+    if len(rationale) > RATIONALE_LIMIT:
+        raise ValidationError(f"Keep the rationale under {RATIONALE_LIMIT} characters.", field="rationale")
+    parsed = parse_award_amounts(application, amounts or {}) if chosen is Outcome.AWARD else {}
+    before = _snapshot(decision)
+    if decision is None:
+        decision = Decision(application=application, call_id=application.call_id)
+        db.session.add(decision)
+    decision.outcome = chosen.value
+    decision.rationale = rationale
+    decision.drafted_by_id = actor.id
+    decision.drafted_at = now
+    _set_amounts(decision, application, parsed)
+    record(actor, "decision.drafted", application, diff(before, _snapshot(decision)))
+    return decision
+
+
+def parse_award_amounts(application: Application, amounts: dict[int, str]) -> dict[int, int]:
+    """Amount per call funder, in minor units; a blank amount means the full request."""
+    parsed = {}
+    for total in funder_totals(application):
+        entry = total.call_funder
+        text = (amounts.get(entry.id) or "").strip()
+        field = f"amount_{entry.id}"
+        minor = total.total_minor if not text else parse_amount(text, entry.currency, field=field)
+        if minor > entry.max_request_minor:
+            raise ValidationError(
+                f"{entry.funder.short_name} gives at most "
+                f"{format_money(entry.max_request_minor, entry.currency)} "
+                "to one application.",
+                field=field,
+            )
+        parsed[entry.id] = minor
+    if not any(parsed.values()):
+        raise ValidationError("An award needs an amount from at least one funder.", field="outcome")
+    return parsed
+
+
+def _set_amounts(decision: Decision, application: Application, parsed: dict[int, int]) -> None:
+    decision.amounts.clear()
+    db.session.flush()
+    currencies = {entry.id: entry.currency for entry in application.call.funders}
+    for call_funder_id, minor in parsed.items():
+        if minor:
+            decision.amounts.append(
+                DecisionAmount(
+                    call_funder_id=call_funder_id, currency=currencies[call_funder_id], amount_minor=minor
+                )
+            )
+
+
+def _snapshot(decision: Decision | None) -> dict[str, object]:
+    if decision is None:
+        return {}
+    return {
+        "outcome": decision.outcome,
+        "rationale": decision.rationale,
+        "amounts": {str(a.call_funder_id): a.amount_minor for a in decision.amounts},
+    }
+
+
+def clear_decision(actor: User, application: Application) -> None:
+    """Take back a draft decision (the application goes back to undecided)."""
+    require_deciding(actor, application)
+    lock_and_reload(application)
+    decision = application.decision
+    if decision is None:
+        return
+    if decision.is_released:
+        raise Conflict("This decision has been released and can no longer change.")
+    record(actor, "decision.cleared", application, {"outcome": [decision.outcome, None]})
+    db.session.delete(decision)
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    awarded: int
+    rejected: int
+    waitlisted: int
+
+
+def release_problems(call: Call) -> list[str]:
+    """What stops the call's decisions from being released, in words an officer can act on."""
+    problems = []
+    undecided = [a.display_reference for a in reviewable_applications(call) if a.decision is None]
+    if undecided:
+        shown = ", ".join(undecided[:5]) + (f" and {len(undecided) - 5} more" if len(undecided) > 5 else "")
+        problems.append(
+            f"{len(undecided)} application{'s have' if len(undecided) > 1 else ' has'} "
+            f"no decision yet: {shown}."
+        )
+    over = overspent(call)
+    if over:
+        problems.append(overspend_message(over))
+    if not call.programme.ip_terms.strip() and _drafted(call, Outcome.AWARD):
+        problems.append(
+            "Awards name the programme's intellectual-property terms; write them on the programme first."
+        )
+    return problems
+
+
+def _drafted(call: Call, outcome: Outcome | None = None) -> list[Decision]:
+    statement = select(Decision).where(Decision.call_id == call.id, Decision.state == DecisionState.DRAFT)
+    if outcome is not None:
+        statement = statement.where(Decision.outcome == outcome)
+    return list(db.session.scalars(statement.order_by(Decision.id)))
+
+
+def release_decisions(actor: User, call: Call, now: datetime) -> ReleaseResult:
+    """Release every drafted decision of the call at once: applications move to their final
+    states, awards are offered, each team is told (with the reviewers' comments for them), and
+    the call becomes decided. Refused, changing nothing, while any problem stands."""
+    if not can_manage_calls(actor):
+        raise PermissionDenied("Only programme officers release decisions.")
+    lock_and_reload(call)
+    if call.state != CallState.REVIEWING:
+        raise Conflict(f"This call is {call.state}; decisions are released once, from review.")
+    problems = release_problems(call)
+    if problems:
+        raise Conflict("The decisions cannot be released yet. " + " ".join(problems))
+    counts = {outcome: 0 for outcome in Outcome}
+    for decision in _drafted(call):
+        application = lock_and_reload(decision.application)
+        if application.state not in REVIEWABLE_STATES:
+            # Withdrawn while the decision was drafted: it lapses with the application.
+            record(actor, "decision.lapsed", application, {"outcome": [decision.outcome, None]})
+            db.session.delete(decision)
+            continue
+        _publish(actor, decision, now)
+        counts[Outcome(decision.outcome)] += 1
+    mark_decided(actor, call)
+    return ReleaseResult(counts[Outcome.AWARD], counts[Outcome.REJECT], counts[Outcome.WAITLIST])
+
+
+def _publish(actor: User, decision: Decision, now: datetime) -> None:
+    """Apply one decision: final state, award offer, emails, audit."""
+    application = decision.application
+    outcome = Outcome(decision.outcome)
+    if application.state == ApplicationState.SUBMITTED:
+        settle_application(actor, application, ApplicationState.UNDER_REVIEW)
+    settle_application(actor, application, OUTCOME_STATES[outcome])
+    decision.state = DecisionState.RELEASED
+    decision.released_at = now
+    decision.released_by_id = actor.id
+    close_unfinished_assignments(actor, application, now)
+    award = offer_award(actor, application, decision.amounts, now) if outcome is Outcome.AWARD else None
+    notify_team(
+        application,
+        "decision_released",
+        f"decision_released:{application.id}:{outcome.value}",
+        {
+            "reference": application.display_reference,
+            "title": application.title,
+            "call": application.call.title,
+            "outcome": outcome.value,
+            "amounts": [format_money(a.amount_minor, a.currency) for a in decision.amounts] if award else [],
+            "feedback": released_feedback(application),
+            "link": decision_link(application),
+        },
+    )
+    record(actor, "decision.released", application, {"outcome": [None, outcome.value]})
+
+
+def settle_application(actor: User, application: Application, target: ApplicationState) -> None:
+    check_application_transition(application.state, target)
+    before = application.state
+    application.state = target
+    record(actor, f"application.{target.value}", application, {"state": [before, target.value]})
+
+
+def decide_reserve(
+    actor: User,
+    application: Application,
+    *,
+    outcome: str,
+    rationale: str,
+    amounts: dict[int, str] | None = None,
+    now: datetime,
+) -> Decision:
+    """Move an application off the reserve list after release: award it (when the envelopes still
+    have room, say after an offer was withdrawn) or reject it. Released at once."""
+    require_deciding(actor, application)
+    lock_and_reload(application.call)
+    lock_and_reload(application)
+    decision = application.decision
+    if application.state != ApplicationState.WAITLISTED or decision is None:
+        raise Conflict(f"{application.display_reference} is not on the reserve list.")
+    if outcome not in (Outcome.AWARD, Outcome.REJECT):
+        raise ValidationError("Choose award or reject.", field="outcome")
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError("Give the rationale for this decision, for the record.", field="rationale")
+    parsed = parse_award_amounts(application, amounts or {}) if outcome == Outcome.AWARD else {}
+    committed = committed_by_funder(application.call)
+    for entry in application.call.funders:
+        extra = parsed.get(entry.id, 0)
+        if extra and committed.get(entry.id, 0) + extra > entry.envelope_minor:
+            room = max(entry.envelope_minor - committed.get(entry.id, 0), 0)
+            raise Conflict(
+                f"{entry.funder.short_name} has {format_money(room, entry.currency)} left in its envelope; "
+                f"this award needs {format_money(extra, entry.currency)}.",
+                field=f"amount_{entry.id}",
+            )
+    before = _snapshot(decision)
+    decision.outcome = outcome
+    decision.rationale = rationale
+    decision.state = DecisionState.DRAFT
+    _set_amounts(decision, application, parsed)
+    record(actor, "decision.drafted", application, diff(before, _snapshot(decision)))
+    _publish(actor, decision, now)
+    return decision

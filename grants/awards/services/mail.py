@@ -1,0 +1,43 @@
+"""Emails about decisions and awards, written to the outbox in the same transaction as the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grants.applications.models import Application
+from grants.applications.services.common import notify_team
+from grants.awards.models import Award
+from grants.links import external_url
+from grants.notifications.services import queue_email
+
+
+def award_context(award: Award) -> dict[str, Any]:
+    return {
+        "reference": award.reference,
+        "title": award.application.title,
+        "call": award.call.title,
+        "link": external_url("awards.show", award_id=award.id),
+    }
+
+
+def email_award_team(award: Award, template: str, key: str, **context: Any) -> None:
+    """Tell every joined member of the award's team; ``key`` makes each email unique."""
+    notify_team(award.application, template, key, {**award_context(award), **context})
+
+
+def email_leads(award: Award, template: str, key: str, **context: Any) -> None:
+    """Tell the lead investigators only (what they must do: accept the agreement)."""
+    for member in award.application.members:
+        if member.role != "lead" or member.user is None or member.accepted_at is None:
+            continue
+        queue_email(
+            template=template,
+            key=f"{key}:{member.user_id}",
+            recipient_email=member.user.email,
+            recipient=member.user,
+            context={**award_context(award), **context, "name": member.user.full_name},
+        )
+
+
+def decision_link(application: Application) -> str:
+    return external_url("applications.overview", application_id=application.id)

@@ -1,0 +1,224 @@
+"""Offering an award, and its agreement: every lead investigator accepts the programme's terms
+before the award becomes active; an offer not accepted in time is flagged and can be withdrawn."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from grants.accounts.models import User
+from grants.applications.models import Application
+from grants.audit.services import record
+from grants.awards.models import (
+    AgreementAcceptance,
+    Award,
+    AwardBudgetLine,
+    AwardFunding,
+    DecisionAmount,
+    Payment,
+)
+from grants.awards.schedule import apportion, end_date_for, payment_schedule
+from grants.awards.services.mail import email_award_team, email_leads
+from grants.awards.services.schedules import schedule_reports
+from grants.awards.states import AwardState, PaymentState, check_award_transition
+from grants.database import lock_and_reload
+from grants.errors import Conflict, PermissionDenied, ValidationError
+from grants.extensions import db
+from grants.money import format_money
+from grants.security.predicates import can_accept_agreement, can_manage_award
+
+# How long lead investigators have to accept an offer.
+ACCEPTANCE_PERIOD = timedelta(days=28)
+
+
+def lead_members(application: Application) -> list:
+    """The joined lead investigators: each must accept the agreement."""
+    return [m for m in application.members if m.role == "lead" and m.user_id and m.accepted_at]
+
+
+def terms_fingerprint(terms: str) -> str:
+    return hashlib.sha256(terms.encode()).hexdigest()
+
+
+def award_start(application: Application, now: datetime) -> date:
+    """The proposed start date, or the first of next month when that has already passed."""
+    today = now.astimezone(application.call.zone).date()
+    proposed = application.start_date
+    if proposed is not None and proposed > today:
+        return proposed
+    return date(today.year + today.month // 12, today.month % 12 + 1, 1)
+
+
+def offer_award(
+    actor: User, application: Application, amounts: Iterable[DecisionAmount], now: datetime
+) -> Award:
+    """Create the award offer for a released award decision: funding per funder, the budget by
+    category, payments per project year and the report schedule, all adding up exactly."""
+    start = award_start(application, now)
+    end = end_date_for(start, application.duration_months or application.call.min_duration_months)
+    award = Award(
+        application=application,
+        call_id=application.call_id,
+        reference=application.reference,
+        state=AwardState.OFFERED,
+        start_date=start,
+        end_date=end,
+        original_end_date=end,
+        terms=application.call.programme.ip_terms,
+        offered_at=now,
+        offer_expires_at=now + ACCEPTANCE_PERIOD,
+        offered_by_id=actor.id,
+    )
+    db.session.add(award)
+    for amount in amounts:
+        award.fundings.append(
+            AwardFunding(
+                call_funder_id=amount.call_funder_id,
+                currency=amount.currency,
+                amount_minor=amount.amount_minor,
+            )
+        )
+        _split_budget(award, application, amount)
+        _schedule_payments(award, application, amount)
+    schedule_reports(award)
+    record(
+        actor,
+        "award.offered",
+        award,
+        {
+            "amounts": [None, ", ".join(format_money(f.amount_minor, f.currency) for f in award.fundings)],
+            "start_date": [None, start.isoformat()],
+            "end_date": [None, end.isoformat()],
+        },
+    )
+    email_leads(
+        award, "award_offered", f"award_offered:{award.id}", expires=_day(award, award.offer_expires_at)
+    )
+    return award
+
+
+def _requested(application: Application, call_funder_id: int) -> list:
+    return [line for line in application.budget_lines if line.call_funder_id == call_funder_id]
+
+
+def _split_budget(award: Award, application: Application, amount: DecisionAmount) -> None:
+    """The award's budget per category, in proportion to the request (exactly the request when
+    the award is the full amount)."""
+    by_category: dict[str, int] = defaultdict(int)
+    for line in _requested(application, amount.call_funder_id):
+        by_category[line.category] += line.amount_minor
+    categories = sorted(by_category) or ["other"]
+    parts = apportion(amount.amount_minor, [by_category.get(c, 0) for c in categories])
+    for category, part in zip(categories, parts, strict=True):
+        award.budget.append(
+            AwardBudgetLine(
+                call_funder_id=amount.call_funder_id,
+                category=category,
+                currency=amount.currency,
+                amount_minor=part,
+            )
+        )
+
+
+def _schedule_payments(award: Award, application: Application, amount: DecisionAmount) -> None:
+    by_year: dict[int, int] = defaultdict(int)
+    for line in _requested(application, amount.call_funder_id):
+        by_year[line.year] += line.amount_minor
+    weights = [by_year.get(year, 0) for year in range(1, max(by_year, default=1) + 1)]
+    for slot in payment_schedule(award.start_date, award.end_date, amount.amount_minor, weights):
+        award.payments.append(
+            Payment(
+                call_funder_id=amount.call_funder_id,
+                sequence=slot.sequence,
+                currency=amount.currency,
+                amount_minor=slot.amount_minor,
+                due_on=slot.due_on,
+            )
+        )
+
+
+def _day(award: Award, moment: datetime) -> str:
+    return moment.astimezone(award.call.zone).strftime("%d %B %Y at %H:%M %Z")
+
+
+def offer_lapsed(award: Award, now: datetime) -> bool:
+    """An offer still waiting for acceptance after its deadline: flagged to officers."""
+    return award.state == AwardState.OFFERED and award.offer_expires_at <= now
+
+
+def accept_agreement(actor: User, award: Award, now: datetime) -> Award:
+    """One lead investigator accepts the agreement; the last acceptance makes the award active."""
+    lock_and_reload(award)
+    if not can_accept_agreement(actor, award):
+        if award.state != AwardState.OFFERED:
+            raise Conflict(f"This award is {award.state_label.lower()}; there is nothing to accept.")
+        raise PermissionDenied("Only the lead investigators accept the award agreement.")
+    if offer_lapsed(award, now):
+        raise Conflict(
+            f"The offer had to be accepted by {_day(award, award.offer_expires_at)}. "
+            "Contact the programme officer, who can extend it."
+        )
+    if any(a.user_id == actor.id for a in award.acceptances):
+        raise Conflict("You have already accepted this agreement.")
+    award.acceptances.append(
+        AgreementAcceptance(user_id=actor.id, terms_sha256=terms_fingerprint(award.terms), accepted_at=now)
+    )
+    record(actor, "award.agreement_accepted", award, {"accepted_by": [None, actor.full_name]})
+    accepted = {a.user_id for a in award.acceptances}
+    if all(member.user_id in accepted for member in lead_members(award.application)):
+        check_award_transition(award.state, AwardState.ACTIVE)
+        award.state = AwardState.ACTIVE
+        award.activated_at = now
+        record(actor, "award.active", award, {"state": [AwardState.OFFERED.value, AwardState.ACTIVE.value]})
+        email_award_team(award, "agreement_accepted", f"agreement_accepted:{award.id}")
+    return award
+
+
+def require_managing(actor: User, award: Award) -> None:
+    if not can_manage_award(actor, award):
+        raise PermissionDenied("Only programme officers without a conflict of interest manage this award.")
+
+
+def extend_offer(actor: User, award: Award, new_deadline: date | None, now: datetime) -> Award:
+    """Give the leads until the end of ``new_deadline`` (in the call's time zone) to accept."""
+    require_managing(actor, award)
+    lock_and_reload(award)
+    if award.state != AwardState.OFFERED:
+        raise Conflict("Only an offer waiting for acceptance can be extended.")
+    if new_deadline is None:
+        raise ValidationError("Enter the new acceptance deadline.", field="deadline")
+    deadline = datetime.combine(new_deadline + timedelta(days=1), datetime.min.time(), award.call.zone)
+    if deadline <= now:
+        raise ValidationError("The new deadline must be in the future.", field="deadline")
+    before = award.offer_expires_at
+    award.offer_expires_at = deadline
+    record(
+        actor, "award.offer_extended", award, {"offer_expires_at": [before.isoformat(), deadline.isoformat()]}
+    )
+    email_leads(
+        award,
+        "award_offered",
+        f"award_offer_extended:{award.id}:{deadline.date().isoformat()}",
+        expires=_day(award, deadline),
+    )
+    return award
+
+
+def withdraw_offer(actor: User, award: Award, reason: str, now: datetime) -> Award:
+    """Take back an offer (usually one not accepted in time). Its money returns to the envelopes."""
+    require_managing(actor, award)
+    lock_and_reload(award)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give the reason for withdrawing the offer.", field="reason")
+    check_award_transition(award.state, AwardState.WITHDRAWN)
+    award.state = AwardState.WITHDRAWN
+    award.closed_at = now
+    award.closing_reason = reason
+    for payment in award.payments:
+        payment.state = PaymentState.CANCELLED
+    record(actor, "award.withdrawn", award, {"state": ["offered", "withdrawn"], "reason": [None, reason]})
+    email_award_team(award, "award_withdrawn", f"award_withdrawn:{award.id}", reason=reason)
+    return award

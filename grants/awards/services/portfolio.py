@@ -1,0 +1,210 @@
+"""Finding awards: the officers' portfolio with its filters and totals, a holder's own awards,
+and what each award needs next."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from grants.accounts.models import User
+from grants.applications.models import Application, TeamMember
+from grants.awards.models import Award, AwardFunding, Milestone, Payment, Report, ReportFile
+from grants.awards.services.offers import offer_lapsed
+from grants.awards.states import OPEN_REPORT_STATES, AwardState, PaymentState
+from grants.calls.models import CallFunder, Funder
+from grants.extensions import db
+from grants.money import format_money
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    call_id: int | None = None
+    funder_id: int | None = None
+    state: str | None = None
+    overdue: bool = False
+
+    def as_args(self) -> dict[str, object]:
+        """The filters as query-string values, for pagination links."""
+        return {
+            key: value
+            for key, value in {
+                "call": self.call_id,
+                "funder": self.funder_id,
+                "state": self.state,
+                "overdue": "1" if self.overdue else None,
+            }.items()
+            if value
+        }
+
+
+def _overdue_condition(now: datetime):
+    """Something the holders owe is late: an offer not accepted in time or a report past due."""
+    today = now.date()
+    late_report = exists().where(
+        Report.award_id == Award.id, Report.due_date < today, Report.state.in_(OPEN_REPORT_STATES)
+    )
+    lapsed_offer = and_(Award.state == AwardState.OFFERED, Award.offer_expires_at <= now)
+    return or_(late_report, lapsed_offer)
+
+
+def _filtered(filters: PortfolioFilters, now: datetime):
+    statement = select(Award)
+    if filters.call_id:
+        statement = statement.where(Award.call_id == filters.call_id)
+    if filters.funder_id:
+        statement = statement.where(
+            Award.fundings.any(AwardFunding.call_funder.has(CallFunder.funder_id == filters.funder_id))
+        )
+    if filters.state in {s.value for s in AwardState}:
+        statement = statement.where(Award.state == filters.state)
+    if filters.overdue:
+        statement = statement.where(_overdue_condition(now))
+    return statement
+
+
+def portfolio_page(filters: PortfolioFilters, now: datetime, page: int = 1, per_page: int = 25):
+    """One page of the filtered awards, newest offers first."""
+    statement = (
+        _filtered(filters, now)
+        .options(
+            selectinload(Award.reports),
+            selectinload(Award.payments),
+            selectinload(Award.application).selectinload(Application.members),
+        )
+        .order_by(Award.offered_at.desc(), Award.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass(frozen=True)
+class FunderTotal:
+    funder: str
+    currency: str
+    awarded_minor: int
+    paid_minor: int
+    to_pay_minor: int
+
+    def text(self, minor: int) -> str:
+        return format_money(minor, self.currency)
+
+
+def portfolio_totals(filters: PortfolioFilters, now: datetime) -> list[FunderTotal]:
+    """Totals per funder and currency over every award the filters match (not just one page).
+    Amounts in different currencies are never added together."""
+    award_ids = _filtered(filters, now).with_only_columns(Award.id).scalar_subquery()
+    awarded = db.session.execute(
+        select(Funder.short_name, AwardFunding.currency, func.sum(AwardFunding.amount_minor))
+        .join(CallFunder, CallFunder.id == AwardFunding.call_funder_id)
+        .join(Funder, Funder.id == CallFunder.funder_id)
+        .where(AwardFunding.award_id.in_(award_ids))
+        .group_by(Funder.short_name, AwardFunding.currency)
+    ).all()
+    by_state: dict[tuple[str, str, str], int] = defaultdict(int)
+    for name, currency, state, amount in db.session.execute(
+        select(Funder.short_name, Payment.currency, Payment.state, func.sum(Payment.amount_minor))
+        .join(CallFunder, CallFunder.id == Payment.call_funder_id)
+        .join(Funder, Funder.id == CallFunder.funder_id)
+        .where(Payment.award_id.in_(award_ids))
+        .group_by(Funder.short_name, Payment.currency, Payment.state)
+    ):
+        by_state[(name, currency, state)] += int(amount or 0)
+    return sorted(
+        (
+            FunderTotal(
+                name,
+                currency,
+                int(total or 0),
+                by_state[(name, currency, PaymentState.RELEASED)],
+                by_state[(name, currency, PaymentState.SCHEDULED)],
+            )
+            for name, currency, total in awarded
+        ),
+        key=lambda t: (t.funder, t.currency),
+    )
+
+
+def _holder_condition(user: User):
+    return Award.application.has(
+        Application.members.any(and_(TeamMember.user_id == user.id, TeamMember.accepted_at.is_not(None)))
+    )
+
+
+def holds_any_award(user: User) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(Award.id).where(_holder_condition(user)).limit(1)) is not None
+
+
+def holder_awards(user: User) -> list[Award]:
+    """The awards of every application ``user`` is a joined member of, newest first."""
+    statement = (
+        select(Award)
+        .where(_holder_condition(user))
+        .options(selectinload(Award.reports), selectinload(Award.payments), selectinload(Award.milestones))
+        .order_by(Award.offered_at.desc(), Award.id.desc())
+    )
+    return list(db.session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class DueItem:
+    on: date
+    what: str
+    late: bool
+
+
+def due_items(award: Award, now: datetime, today: date) -> list[DueItem]:
+    """What the award's team and officers are waiting for, soonest first."""
+    items = []
+    if award.state == AwardState.OFFERED:
+        items.append(
+            DueItem(
+                award.offer_expires_at.astimezone(award.call.zone).date(),
+                "Accept the award agreement",
+                offer_lapsed(award, now),
+            )
+        )
+    for report in award.reports:
+        if report.state in OPEN_REPORT_STATES:
+            what = report.title + (" (awaiting the officer's review)" if report.state == "submitted" else "")
+            items.append(DueItem(report.due_date, what, report.is_overdue(today)))
+    for milestone in award.milestones:
+        if milestone.achieved_on is None and award.state in (AwardState.ACTIVE, AwardState.OFFERED):
+            items.append(
+                DueItem(milestone.due_date, f"Milestone: {milestone.title}", milestone.due_date < today)
+            )
+    for payment in award.payments:
+        if payment.state == PaymentState.SCHEDULED:
+            items.append(
+                DueItem(
+                    payment.due_on,
+                    f"Payment {payment.sequence} from {payment.call_funder.funder.short_name}: "
+                    f"{format_money(payment.amount_minor, payment.currency)}",
+                    False,
+                )
+            )
+    return sorted(items, key=lambda item: (item.on, item.what))
+
+
+def find_award(award_id: int) -> Award | None:
+    return db.session.get(Award, award_id)
+
+
+def find_report(report_id: int) -> Report | None:
+    return db.session.get(Report, report_id)
+
+
+def find_payment(payment_id: int) -> Payment | None:
+    return db.session.get(Payment, payment_id)
+
+
+def find_milestone(milestone_id: int) -> Milestone | None:
+    return db.session.get(Milestone, milestone_id)
+
+
+def find_report_file(file_id: int) -> ReportFile | None:
+    return db.session.get(ReportFile, file_id)

@@ -1,0 +1,139 @@
+"""Progress and final reports: the team writes and submits them (a form plus PDFs), officers
+accept them or ask for changes."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from flask import current_app
+
+from grants.accounts.models import User
+from grants.applications.services.attachments import check_file_name, check_pdf
+from grants.applications.storage import store_bytes
+from grants.audit.services import record
+from grants.awards.models import Report, ReportFile
+from grants.awards.services.completion import complete_if_finished
+from grants.awards.services.mail import email_award_team
+from grants.awards.services.offers import require_managing
+from grants.awards.states import ReportState, check_report_transition
+from grants.database import lock_and_reload
+from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from grants.extensions import db
+from grants.security.predicates import can_write_report
+
+FIELD_LIMIT = 20000
+MAX_FILES = 10
+SECTIONS = {
+    "summary": "Summary of progress",
+    "outcomes": "Outputs and outcomes",
+    "problems": "Problems and changes to the plan",
+}
+
+
+def _require_writing(actor: User, report: Report) -> None:
+    lock_and_reload(report)
+    if not can_write_report(actor, report):
+        if report.is_editable:
+            raise PermissionDenied("Only the award's team writes its reports.")
+        raise Conflict(f"This report is {report.state_label.lower()} and cannot change now.")
+
+
+def save_report(actor: User, report: Report, **texts: str) -> Report:
+    """Save the report's sections as a draft; nothing is sent until it is submitted."""
+    _require_writing(actor, report)
+    for name in SECTIONS:
+        value = (texts.get(name) or "").strip()
+        if len(value) > FIELD_LIMIT:
+            raise ValidationError(f"Keep this section under {FIELD_LIMIT:,} characters.", field=name)
+        setattr(report, name, value)
+    record(actor, "report.saved", report.award, {"report": [None, report.title]})
+    return report
+
+
+def add_report_file(
+    actor: User, report: Report, *, filename: str | None, content: bytes, now: datetime
+) -> ReportFile:
+    _require_writing(actor, report)
+    name = check_file_name(filename)
+    check_pdf(content, current_app.config["ATTACHMENT_MAX_BYTES"])
+    if len(report.files) >= MAX_FILES:
+        raise ValidationError(f"Attach at most {MAX_FILES} files to a report.", field="file")
+    attached = ReportFile(
+        original_name=name,
+        stored_name=store_bytes(content),
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by_id=actor.id,
+        uploaded_at=now,
+    )
+    report.files.append(attached)
+    record(actor, "report.file_added", report.award, {"report": [None, report.title], "file": [None, name]})
+    return attached
+
+
+def remove_report_file(actor: User, report: Report, file_id: int) -> None:
+    _require_writing(actor, report)
+    attached = next((f for f in report.files if f.id == file_id), None)
+    if attached is None:
+        raise NotFound("That file is not attached to this report.")
+    report.files.remove(attached)
+    db.session.delete(attached)
+    record(
+        actor,
+        "report.file_removed",
+        report.award,
+        {"report": [None, report.title], "file": [attached.original_name, None]},
+    )
+
+
+def submit_report(actor: User, report: Report, now: datetime) -> Report:
+    _require_writing(actor, report)
+    if not report.summary.strip():
+        raise ValidationError("Write the summary of progress before submitting.", field="summary")
+    before = report.state
+    check_report_transition(report.state, ReportState.SUBMITTED)
+    report.state = ReportState.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by_id = actor.id
+    record(
+        actor,
+        "report.submitted",
+        report.award,
+        {"report": [None, report.title], "state": [before, "submitted"]},
+    )
+    return report
+
+
+def review_report(actor: User, report: Report, *, accept: bool, note: str, now: datetime) -> Report:
+    """Accept a submitted report, or send it back with what to change."""
+    require_managing(actor, report.award)
+    lock_and_reload(report)
+    note = (note or "").strip()
+    if not accept and not note:
+        raise ValidationError("Say what the team should change.", field="note")
+    if len(note) > FIELD_LIMIT:
+        raise ValidationError(f"Keep the note under {FIELD_LIMIT:,} characters.", field="note")
+    target = ReportState.ACCEPTED if accept else ReportState.CHANGES_REQUESTED
+    check_report_transition(report.state, target)
+    report.state = target
+    report.reviewed_at = now
+    report.reviewed_by_id = actor.id
+    report.review_note = note
+    record(
+        actor,
+        f"report.{target.value}",
+        report.award,
+        {"report": [None, report.title], "note": [None, note or None]},
+    )
+    email_award_team(
+        report.award,
+        "report_reviewed",
+        f"report_reviewed:{report.id}:{report.submitted_at.isoformat()}",
+        report_title=report.title,
+        accepted=accept,
+        note=note,
+    )
+    if accept:
+        complete_if_finished(actor, report.award, now)
+    return report

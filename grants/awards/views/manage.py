@@ -1,0 +1,181 @@
+"""Officers' side of awards: the portfolio, and one page per change to an award."""
+
+from flask import render_template, request, url_for
+from flask_login import current_user
+
+from grants.awards.forms import DeadlineForm, MilestoneForm, NewEndForm, PaymentForm, ReasonForm, TransferForm
+from grants.awards.services import changes
+from grants.awards.services.offers import extend_offer, withdraw_offer
+from grants.awards.services.payments import award_today, payment_blockers, release_payment
+from grants.awards.services.portfolio import PortfolioFilters, portfolio_page, portfolio_totals
+from grants.awards.states import AwardState
+from grants.awards.views.blueprint import LOAD_AWARD, LOAD_PAYMENT, bp, form_page
+from grants.calls.services.listing import staff_calls
+from grants.calls.services.programmes import list_funders
+from grants.money import format_money
+from grants.security.policy import OFFICER, declare
+from grants.security.predicates import can_manage_award, can_release_payment
+from grants.timeutil import utcnow
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/manage/awards")
+@declare(OFFICER)
+def portfolio():
+    now = utcnow()
+    filters = PortfolioFilters(
+        call_id=_int_arg("call"),
+        funder_id=_int_arg("funder"),
+        state=request.args.get("state") or None,
+        overdue=request.args.get("overdue") == "1",
+    )
+    return render_template(
+        "awards/portfolio.html",
+        filters=filters,
+        page=portfolio_page(filters, now, page=max(_int_arg("page") or 1, 1)),
+        totals=portfolio_totals(filters, now),
+        calls=staff_calls(),
+        funders=list_funders(),
+        states=list(AwardState),
+        now=now,
+        managing=lambda award: can_manage_award(current_user, award),
+    )
+
+
+def _back(award) -> str:
+    return url_for(".show", award_id=award.id)
+
+
+@bp.route("/manage/awards/<int:award_id>/extend", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
+def extend(award):
+    form = NewEndForm()
+    return form_page(
+        form,
+        lambda: changes.extend_award(current_user, award, form.end_date.data, form.reason.data),
+        heading=f"No-cost extension: {award.reference}",
+        intro=f"The award ends on {award.end_date:%d %B %Y}. An extension keeps the money as it is; "
+        "reports not yet submitted move with the new end date.",
+        back=_back(award),
+        success="Extended. Reports still owed have moved with the new end date.",
+        submit="Extend the award",
+    )
+
+
+@bp.route("/manage/awards/<int:award_id>/terminate", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
+def terminate(award):
+    form = NewEndForm()
+    form.end_date.label.text = "Ends on"
+    return form_page(
+        form,
+        lambda: changes.terminate_award(current_user, award, form.end_date.data, form.reason.data, utcnow()),
+        heading=f"End {award.reference} early",
+        intro="Payments due after the end are cancelled and their money returns to the funders' envelopes. "
+        "The final report becomes due 90 days after the new end.",
+        back=_back(award),
+        success="The award has been terminated.",
+        submit="Terminate the award",
+    )
+
+
+@bp.route("/manage/awards/<int:award_id>/transfer", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
+def transfer(award):
+    form = TransferForm()
+    form.call_funder_id.choices = [
+        (f.call_funder_id, f"{f.call_funder.funder.short_name} ({f.currency})") for f in award.fundings
+    ]
+    return form_page(
+        form,
+        lambda: changes.transfer_budget(
+            current_user,
+            award,
+            call_funder_id=form.call_funder_id.data,
+            from_category=form.from_category.data,
+            to_category=form.to_category.data,
+            amount=form.amount.data or "",
+            reason=form.reason.data or "",
+        ),
+        heading=f"Budget transfer: {award.reference}",
+        intro="Move money between cost categories of one funder's budget. The total stays the same.",
+        back=_back(award),
+        success="Budget transferred.",
+        submit="Transfer",
+        budget=award.budget,
+    )
+
+
+@bp.route("/manage/awards/<int:award_id>/milestones", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
+def add_milestone(award):
+    form = MilestoneForm()
+    return form_page(
+        form,
+        lambda: changes.add_milestone(current_user, award, form.title.data, form.due_date.data),
+        heading=f"Add a milestone: {award.reference}",
+        intro=f"Milestones fall within the award, {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}.",
+        back=_back(award),
+        success="Milestone added.",
+        submit="Add the milestone",
+    )
+
+
+@bp.route("/manage/awards/<int:award_id>/offer/extend", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
+def extend_offer_deadline(award):
+    form = DeadlineForm()
+    return form_page(
+        form,
+        lambda: extend_offer(current_user, award, form.deadline.data, utcnow()),
+        heading=f"Give more time to accept {award.reference}",
+        back=_back(award),
+        success="The offer deadline has moved and the lead investigators have been told.",
+        submit="Extend the offer",
+    )
+
+
+@bp.route("/manage/awards/<int:award_id>/offer/withdraw", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
+def withdraw(award):
+    form = ReasonForm()
+    return form_page(
+        form,
+        lambda: withdraw_offer(current_user, award, form.reason.data, utcnow()),
+        heading=f"Withdraw the offer of {award.reference}",
+        intro="The team is told, the payments are cancelled and the money returns to the funders' envelopes.",
+        back=_back(award),
+        success="The offer has been withdrawn.",
+        submit="Withdraw the offer",
+    )
+
+
+@bp.route("/manage/payments/<int:payment_id>/release", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_PAYMENT, check=can_release_payment)
+def release_payment_page(payment):
+    award = payment.award
+    form = PaymentForm()
+    if request.method == "GET":
+        form.paid_on.data = award_today(award, utcnow())
+    amount = format_money(payment.amount_minor, payment.currency)
+    return form_page(
+        form,
+        lambda: release_payment(
+            current_user,
+            payment,
+            paid_on=form.paid_on.data,
+            reference=form.reference.data or "",
+            now=utcnow(),
+        ),
+        heading=f"Release payment {payment.sequence} from {payment.call_funder.funder.short_name}: {amount}",
+        intro=f"Scheduled for {payment.due_on:%d %B %Y} on {award.reference}. "
+        "Record it once the money has been sent.",
+        back=_back(award),
+        success=f"Payment of {amount} recorded. The team has been told.",
+        submit="Record the payment",
+        blockers=payment_blockers(payment, award_today(award, utcnow())),
+    )
