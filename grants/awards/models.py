@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from grants.awards.states import AwardState, DecisionState, PaymentState, ReportState
+from grants.awards.states import LATE_REPORT_STATES, AwardState, DecisionState, PaymentState, ReportState
 from grants.extensions import db
 from grants.timeutil import UTCDateTime, utcnow
 
@@ -229,7 +229,12 @@ class Report(db.Model):
         return self.state in (ReportState.DUE, ReportState.CHANGES_REQUESTED)
 
     def is_overdue(self, today: date) -> bool:
-        """Due date passed and not yet accepted: what blocks the next payment."""
+        """The team is late: the due date has passed and the report is not in (or was sent back)."""
+        return self.due_date < today and self.state in LATE_REPORT_STATES
+
+    def holds_payments(self, today: date) -> bool:
+        """Due date passed and not yet accepted: payments wait, even for a report that came in on
+        time and is waiting for the officer."""
         return self.due_date < today and self.state not in (ReportState.ACCEPTED, ReportState.CANCELLED)
 
 

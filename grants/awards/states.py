@@ -91,8 +91,10 @@ REPORT_TRANSITIONS: dict[ReportState, frozenset[ReportState]] = {
     ReportState.CANCELLED: frozenset(),
 }
 
-# Reports the holders still owe: these block payments once their due date has passed.
+# Reports not yet accepted: once their due date has passed, they hold the award's payments.
 OPEN_REPORT_STATES = frozenset({ReportState.DUE, ReportState.SUBMITTED, ReportState.CHANGES_REQUESTED})
+# Reports the team still has to send: past their due date, the team is late.
+LATE_REPORT_STATES = frozenset({ReportState.DUE, ReportState.CHANGES_REQUESTED})
 
 
 def check_report_transition(current: str, target: ReportState) -> None:

@@ -17,6 +17,7 @@ from grants.calls.models import Call, Programme
 from grants.calls.services import calls, lifecycle, programmes, setup
 from grants.calls.services.question_sets import QuestionSpec, add_question
 from grants.demo.applications import join_as_china_lead
+from grants.demo.awards import seed_decided_call
 from grants.demo.pdf import one_page_pdf
 from grants.demo.reviews import seed_review_call
 from grants.extensions import db
@@ -115,7 +116,8 @@ def seed_demo_calls(now: datetime) -> int | None:
     lifecycle.open_call(officer, upcoming, now)
     _joint_draft(flagship, now)
     seed_review_call(now, officer, _call)
-    return 3
+    seed_decided_call(now, officer, _call)
+    return 4
 
 
 def _call(

@@ -1,14 +1,20 @@
 """Every route declares who may use it; the table says what each role gets.
 
-``ok`` means the view ran (any answer but a sign-in redirect or 403), ``login`` a redirect to the
-sign-in page, ``403`` a refusal. POSTs carry a valid CSRF token and no other data.
+``ok`` means the view ran (any answer but a sign-in redirect, a 403 or a crash), ``login`` a
+redirect to the sign-in page, ``403`` a refusal; a 500 is never expected. POSTs carry a valid CSRF
+token and no other data.
 """
 
 import pytest
 
 from grants import create_app
+from grants.accounts.models import User
+from grants.awards.services.changes import add_milestone
+from grants.awards.services.reports import add_report_file
+from grants.demo.pdf import one_page_pdf
 from grants.reviews.models import AssignmentProposal, ConflictOfInterest, Review, ReviewAssignment
 from grants.security.policy import undeclared_endpoints
+from grants.timeutil import utcnow
 from tests.integration.conftest import csrf_token
 
 ROLES = ("anonymous", "researcher", "reviewer", "officer", "admin")
@@ -23,10 +29,14 @@ NOT_MY_TEAM = {"anonymous": "login", "researcher": 403, "reviewer": 403, "office
 REVIEWER = {"anonymous": "login", "researcher": 403, "reviewer": "ok", "officer": 403, "admin": 403}
 # Another reviewer's invitation and review: nobody else may open or answer it, staff included.
 NOT_MY_REVIEW = NOT_MY_TEAM
+# Someone else's award: its team and the officers who manage awards may look; admins are not
+# officers, so they are refused like any other outsider. Writing a report is the team's alone.
+NOT_MY_AWARD = OFFICER
 
 # endpoint: (method, url, expectations); "{user}", "{call}" and the like are replaced by the ids of
-# another account and of a call and application (with an attachment) that the signed-in user has
-# nothing to do with.
+# another account, of a call and application (with an attachment), and of an award on another call
+# (with a milestone, a report with a file, and a payment) that the signed-in user has nothing to do
+# with.
 ACCESS = {
     "static": ("GET", "/static/css/grants.css", ANYONE),
     "core.home": ("GET", "/", ANYONE),
@@ -128,6 +138,32 @@ ACCESS = {
     "reviews.application_reviews": ("GET", "/manage/applications/{application}/reviews", OFFICER),
     "reviews.unlock": ("POST", "/manage/reviews/{review}/unlock", OFFICER),
     "reviews.call_ranking": ("GET", "/manage/calls/{call}/ranking", OFFICER),
+    "awards.decisions": ("GET", "/manage/calls/{call}/decisions", OFFICER),
+    "awards.decide": ("GET", "/manage/applications/{application}/decision", OFFICER),
+    "awards.clear": ("POST", "/manage/applications/{application}/decision/clear", OFFICER),
+    "awards.release": ("POST", "/manage/calls/{call}/decisions/release", OFFICER),
+    "awards.reserve": ("GET", "/manage/applications/{application}/reserve", OFFICER),
+    "awards.programme_terms": ("GET", "/manage/programmes/{programme}/terms", OFFICER),
+    "awards.mine": ("GET", "/awards", SIGNED_IN),
+    "awards.show": ("GET", "/awards/{award}", NOT_MY_AWARD),
+    "awards.letter": ("GET", "/awards/{award}/letter", NOT_MY_AWARD),
+    "awards.letter_pdf": ("GET", "/awards/{award}/letter.pdf", NOT_MY_AWARD),
+    "awards.agreement": ("GET", "/awards/{award}/agreement", NOT_MY_AWARD),
+    "awards.portfolio": ("GET", "/manage/awards", OFFICER),
+    "awards.extend": ("GET", "/manage/awards/{award}/extend", OFFICER),
+    "awards.terminate": ("GET", "/manage/awards/{award}/terminate", OFFICER),
+    "awards.transfer": ("GET", "/manage/awards/{award}/transfer", OFFICER),
+    "awards.add_milestone": ("GET", "/manage/awards/{award}/milestones", OFFICER),
+    "awards.extend_offer_deadline": ("GET", "/manage/awards/{award}/offer/extend", OFFICER),
+    "awards.withdraw": ("GET", "/manage/awards/{award}/offer/withdraw", OFFICER),
+    "awards.release_payment_page": ("GET", "/manage/payments/{payment}/release", OFFICER),
+    "awards.report": ("GET", "/reports/{report}", NOT_MY_AWARD),
+    "awards.save": ("POST", "/reports/{report}", NOT_MY_TEAM),
+    "awards.add_file": ("POST", "/reports/{report}/files", NOT_MY_TEAM),
+    "awards.remove_file": ("POST", "/reports/{report}/files/{file}/remove", NOT_MY_TEAM),
+    "awards.download_file": ("GET", "/report-files/{file}", NOT_MY_AWARD),
+    "awards.review": ("POST", "/reports/{report}/review", OFFICER),
+    "awards.milestone_achieved": ("GET", "/milestones/{milestone}/achieved", NOT_MY_AWARD),
 }
 
 
@@ -170,11 +206,38 @@ def someone_else_s_review(factory, application, reviewer) -> dict:
     }
 
 
+def someone_else_s_award(factory) -> dict:
+    """An active award on a call of its own, with a milestone, a report with a PDF attached and a
+    payment: none of it the signed-in user's."""
+    award = factory.award(accept=True)
+    officer = factory.session.get(User, award.call.created_by_id)
+    milestone = add_milestone(officer, award, "Field trial sown", award.start_date)
+    report = award.reports[0]
+    report_file = add_report_file(
+        award.application.lead_applicant,
+        report,
+        filename="progress.pdf",
+        content=one_page_pdf("Progress so far"),
+        now=utcnow(),
+    )
+    factory.session.flush()
+    return {
+        "award": award.id,
+        "report": report.id,
+        "file": report_file.id,
+        "payment": award.payments[0].id,
+        "milestone": milestone.id,
+    }
+
+
+SIGN_OUT = "accounts.sign_out"
+
+
 def outcome(response) -> object:
     if response.status_code == 302 and "/sign-in?next=" in response.headers["Location"]:
         return "login"
-    if response.status_code == 403:
-        return 403
+    if response.status_code in (403, 500):
+        return response.status_code
     return "ok"
 
 
@@ -185,6 +248,7 @@ def test_each_role_gets_what_the_table_says(app, client, factory, sign_in, role)
     review_ids = someone_else_s_review(factory, application, target)
     ids = {
         **review_ids,
+        **someone_else_s_award(factory),
         "user": target.id,
         "call": application.call_id,
         "application": application.id,
@@ -197,12 +261,12 @@ def test_each_role_gets_what_the_table_says(app, client, factory, sign_in, role)
         sign_in(factory.user(roles=roles))
     token = csrf_token(client)
     results = {}
-    for endpoint, (method, url, expected) in ACCESS.items():
+    # Signing out goes last: everything before it is tried as the signed-in role.
+    for endpoint, (method, url, expected) in sorted(ACCESS.items(), key=lambda item: item[0] == SIGN_OUT):
         url = url.format(**ids)
         response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
         results[endpoint] = (outcome(response), expected[role])
         response.close()
-        if endpoint == "accounts.sign_out" and outcome(response) == "ok":
-            break  # signed out: the rest would only test anonymous access again
+    assert len(results) == len(ACCESS)
     wrong = {name: got for name, got in results.items() if got[0] != got[1]}
     assert wrong == {}, f"(got, expected) for {role}"

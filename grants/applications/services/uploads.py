@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from grants.applications.models import Attachment
-from grants.awards.models import ReportFile
 from grants.applications.storage import upload_root
+from grants.awards.models import ReportFile
 from grants.extensions import db
 
 GRACE = timedelta(hours=1)

@@ -12,10 +12,17 @@ from grants.awards.models import Award, Payment
 from grants.awards.services.completion import complete_if_finished
 from grants.awards.services.mail import email_award_team
 from grants.awards.services.offers import require_managing
-from grants.awards.states import AwardState, PaymentState
+from grants.awards.states import AwardState, PaymentState, ReportState
 from grants.database import lock_and_reload
 from grants.errors import Conflict, ValidationError
 from grants.money import format_money
+
+# How a report that holds payments stands, in the words of the reason shown.
+REPORT_WAIT = {
+    ReportState.DUE: "is not submitted",
+    ReportState.SUBMITTED: "is waiting for the officer's review",
+    ReportState.CHANGES_REQUESTED: "is back with the team for changes",
+}
 
 
 def award_today(award: Award, now: datetime) -> date:
@@ -47,10 +54,9 @@ def payment_blockers(payment: Payment, today: date) -> list[str]:
             f"Payment {earlier[0].sequence} from {payment.call_funder.funder.short_name} is not released yet."
         )
     for report in award.reports:
-        if report.is_overdue(today):
+        if report.holds_payments(today):
             reasons.append(
-                f"The {report.title.lower()} was due on {report.due_date:%d %B %Y} and is "
-                f"{'not submitted' if report.state == 'due' else report.state_label.lower()}; "
+                f"{report.title} was due on {report.due_date:%d %B %Y} and {REPORT_WAIT[report.state]}; "
                 "payments wait until it is accepted."
             )
     return reasons

@@ -14,7 +14,7 @@ from grants.accounts.models import User
 from grants.applications.models import Application, TeamMember
 from grants.awards.models import Award, AwardFunding, Milestone, Payment, Report, ReportFile
 from grants.awards.services.offers import offer_lapsed
-from grants.awards.states import OPEN_REPORT_STATES, AwardState, PaymentState
+from grants.awards.states import LATE_REPORT_STATES, OPEN_REPORT_STATES, AwardState, PaymentState
 from grants.calls.models import CallFunder, Funder
 from grants.extensions import db
 from grants.money import format_money
@@ -45,7 +45,7 @@ def _overdue_condition(now: datetime):
     """Something the holders owe is late: an offer not accepted in time or a report past due."""
     today = now.date()
     late_report = exists().where(
-        Report.award_id == Award.id, Report.due_date < today, Report.state.in_(OPEN_REPORT_STATES)
+        Report.award_id == Award.id, Report.due_date < today, Report.state.in_(LATE_REPORT_STATES)
     )
     lapsed_offer = and_(Award.state == AwardState.OFFERED, Award.offer_expires_at <= now)
     return or_(late_report, lapsed_offer)

@@ -44,6 +44,7 @@ def form_page(
     success: str,
     submit: str,
     intro: str = "",
+    back_label: str = "Back",
     template: str = "awards/form_page.html",
     **context: Any,
 ):
@@ -65,7 +66,14 @@ def form_page(
                 flash_success(success)
                 return redirect(back, 303)
     return render_template(
-        template, form=form, heading=heading, intro=intro, back=back, submit=submit, **context
+        template,
+        form=form,
+        heading=heading,
+        intro=intro,
+        back=back,
+        back_label=back_label,
+        submit=submit,
+        **context,
     ), status
 
 

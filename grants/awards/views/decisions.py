@@ -36,6 +36,7 @@ def decisions(call):
         positions=envelope_positions(call),
         problems=release_problems(call) if call.state == "reviewing" else [],
         decided_count=len(decided),
+        short_of_reviews=[r for r in board.rows if r.count < r.required],
         release_form=ReleaseForm(formdata=None),
     )
 

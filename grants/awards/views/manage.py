@@ -61,6 +61,7 @@ def extend(award):
         intro=f"The award ends on {award.end_date:%d %B %Y}. An extension keeps the money as it is; "
         "reports not yet submitted move with the new end date.",
         back=_back(award),
+        back_label=award.reference,
         success="Extended. Reports still owed have moved with the new end date.",
         submit="Extend the award",
     )
@@ -78,6 +79,7 @@ def terminate(award):
         intro="Payments due after the end are cancelled and their money returns to the funders' envelopes. "
         "The final report becomes due 90 days after the new end.",
         back=_back(award),
+        back_label=award.reference,
         success="The award has been terminated.",
         submit="Terminate the award",
     )
@@ -104,6 +106,7 @@ def transfer(award):
         heading=f"Budget transfer: {award.reference}",
         intro="Move money between cost categories of one funder's budget. The total stays the same.",
         back=_back(award),
+        back_label=award.reference,
         success="Budget transferred.",
         submit="Transfer",
         budget=award.budget,
@@ -120,6 +123,7 @@ def add_milestone(award):
         heading=f"Add a milestone: {award.reference}",
         intro=f"Milestones fall within the award, {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}.",
         back=_back(award),
+        back_label=award.reference,
         success="Milestone added.",
         submit="Add the milestone",
     )
@@ -134,6 +138,7 @@ def extend_offer_deadline(award):
         lambda: extend_offer(current_user, award, form.deadline.data, utcnow()),
         heading=f"Give more time to accept {award.reference}",
         back=_back(award),
+        back_label=award.reference,
         success="The offer deadline has moved and the lead investigators have been told.",
         submit="Extend the offer",
     )
@@ -149,6 +154,7 @@ def withdraw(award):
         heading=f"Withdraw the offer of {award.reference}",
         intro="The team is told, the payments are cancelled and the money returns to the funders' envelopes.",
         back=_back(award),
+        back_label=award.reference,
         success="The offer has been withdrawn.",
         submit="Withdraw the offer",
     )
@@ -175,6 +181,7 @@ def release_payment_page(payment):
         intro=f"Scheduled for {payment.due_on:%d %B %Y} on {award.reference}. "
         "Record it once the money has been sent.",
         back=_back(award),
+        back_label=award.reference,
         success=f"Payment of {amount} recorded. The team has been told.",
         submit="Record the payment",
         blockers=payment_blockers(payment, award_today(award, utcnow())),

@@ -152,6 +152,7 @@ def milestone_achieved(milestone):
         heading=f"Milestone achieved: {milestone.title}",
         intro=f"Due {milestone.due_date:%d %B %Y}.",
         back=url_for(".show", award_id=milestone.award_id),
+        back_label=milestone.award.reference,
         success="Milestone recorded as achieved.",
         submit="Record as achieved",
     )
