@@ -25,6 +25,18 @@ CJK_FONT = "STSong-Light"
 _CJK_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _markdown = MarkdownIt("commonmark", {"html": False})
 BRAND = colors.HexColor("#0b4f6c")
+# Inline Markdown reduced to plain text: line breaks become spaces, markup tokens vanish.
+_INLINE_TEXT = {
+    "softbreak": " ",
+    "hardbreak": " ",
+    "strong_open": "",
+    "strong_close": "",
+    "em_open": "",
+    "em_close": "",
+    "link_open": "",
+    "link_close": "",
+    "image": "",
+}
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -85,9 +97,7 @@ def _terms(text: str, styles: dict[str, ParagraphStyle]) -> list:
             flowables.append(ListFlowable(items, bulletType="bullet", leftIndent=12))
             in_list = False
         elif token.type == "inline":
-            plain = "".join(
-                child.content for child in token.children or [] if child.type in ("text", "code_inline")
-            )
+            plain = "".join(_INLINE_TEXT.get(child.type, child.content) for child in token.children or [])
             paragraph = _para(plain, styles["body"])
             (items.append(ListItem(paragraph)) if in_list else flowables.append(paragraph))
     return flowables

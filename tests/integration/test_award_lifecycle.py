@@ -299,9 +299,9 @@ def test_a_withdrawn_offer_owes_no_reports_and_is_never_listed_as_overdue(factor
     factory.session.flush()
     # Long after every report of the award would have been due.
     later = noon(report(award, "final").due_date + timedelta(days=30))
-    assert [item.what for item in due_items(award, later, later.date())] == []
     overdue = portfolio_page(PortfolioFilters(overdue=True, call_id=award.call_id), later)
     assert award not in overdue.items
+    assert [item.what for item in due_items(award, later, later.date())] == []
 
 
 # --- payments ----------------------------------------------------------------------------------
@@ -319,11 +319,11 @@ def test_an_overdue_report_blocks_a_payment_until_the_report_is_accepted(factory
     now = noon(progress.due_date + timedelta(days=1))
     blockers = payment_blockers(second, now.date())
     assert len(blockers) == 1
-    assert "progress report 1" in blockers[0] and "not submitted" in blockers[0]
+    assert "progress report 1" in blockers[0].lower() and "not submitted" in blockers[0]
     # The day it is due it does not block yet.
     assert payment_blockers(second, progress.due_date) == []
 
-    with pytest.raises(Conflict, match="progress report 1"):
+    with pytest.raises(Conflict, match="(?i)progress report 1"):
         release_payment(officer, second, paid_on=now.date(), reference="BACS-0002", now=now)
     factory.session.flush()
     assert second.state == "scheduled"
@@ -334,8 +334,8 @@ def test_an_overdue_report_blocks_a_payment_until_the_report_is_accepted(factory
     write_and_submit(factory, award, progress, now)
     assert progress.state == "submitted"
     [still] = payment_blockers(second, now.date())
-    assert "awaiting review" in still
-    with pytest.raises(Conflict, match="progress report 1"):
+    assert "progress report 1" in still.lower() and "not submitted" not in still
+    with pytest.raises(Conflict, match="(?i)progress report 1"):
         release_payment(officer, second, paid_on=now.date(), reference="BACS-0002", now=now)
     assert second.state == "scheduled"
 
@@ -360,7 +360,7 @@ def test_a_report_moved_into_the_past_blocks_payment_from_today(factory):
     progress = report(award, "progress", 1)
     progress.due_date = now.date() - timedelta(days=1)
     factory.session.flush()
-    with pytest.raises(Conflict, match="progress report 1"):
+    with pytest.raises(Conflict, match="(?i)progress report 1"):
         release_payment(officer, first, paid_on=now.date(), reference="FIN-1", now=now)
     assert first.state == "scheduled"
 
@@ -689,7 +689,7 @@ def test_a_report_goes_back_to_the_team_until_the_officer_accepts_it(factory):
     factory.session.flush()
     assert progress.state == "submitted"
     assert (progress.submitted_at, progress.submitted_by_id) == (now, lead.id)
-    with pytest.raises(Conflict, match="awaiting review"):
+    with pytest.raises(Conflict, match="cannot change"):
         save_report(partner, progress, summary="Changed after submission.")
     assert progress.summary == "Year one went to plan."
 

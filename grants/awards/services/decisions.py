@@ -65,6 +65,9 @@ def draft_decision(
     """Record or change the draft decision on one application. Awards name an amount per funder
     (the request, unless the panel gives less); overspending is shown, and refused at release."""
     require_deciding(actor, application)
+    # The call first, as the release takes it: a draft never lands between the release's
+    # envelope check and its publishing.
+    lock_and_reload(application.call)
     lock_and_reload(application)
     if application.call.state != CallState.REVIEWING:
         raise Conflict("Decisions are drafted while the call is in review.")
@@ -145,6 +148,7 @@ def _snapshot(decision: Decision | None) -> dict[str, object]:
 def clear_decision(actor: User, application: Application) -> None:
     """Take back a draft decision (the application goes back to undecided)."""
     require_deciding(actor, application)
+    lock_and_reload(application.call)
     lock_and_reload(application)
     decision = application.decision
     if decision is None:
