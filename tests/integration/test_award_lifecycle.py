@@ -323,7 +323,7 @@ def test_an_overdue_report_blocks_a_payment_until_the_report_is_accepted(factory
     # The day it is due it does not block yet.
     assert payment_blockers(second, progress.due_date) == []
 
-    with pytest.raises(Conflict, match="(?i)progress report 1"):
+    with pytest.raises(Conflict, match=r"(?i)progress report 1"):
         release_payment(officer, second, paid_on=now.date(), reference="BACS-0002", now=now)
     factory.session.flush()
     assert second.state == "scheduled"
@@ -335,7 +335,7 @@ def test_an_overdue_report_blocks_a_payment_until_the_report_is_accepted(factory
     assert progress.state == "submitted"
     [still] = payment_blockers(second, now.date())
     assert "progress report 1" in still.lower() and "not submitted" not in still
-    with pytest.raises(Conflict, match="(?i)progress report 1"):
+    with pytest.raises(Conflict, match=r"(?i)progress report 1"):
         release_payment(officer, second, paid_on=now.date(), reference="BACS-0002", now=now)
     assert second.state == "scheduled"
 
@@ -360,7 +360,7 @@ def test_a_report_moved_into_the_past_blocks_payment_from_today(factory):
     progress = report(award, "progress", 1)
     progress.due_date = now.date() - timedelta(days=1)
     factory.session.flush()
-    with pytest.raises(Conflict, match="(?i)progress report 1"):
+    with pytest.raises(Conflict, match=r"(?i)progress report 1"):
         release_payment(officer, first, paid_on=now.date(), reference="FIN-1", now=now)
     assert first.state == "scheduled"
 
@@ -721,7 +721,7 @@ def test_a_report_goes_back_to_the_team_until_the_officer_accepts_it(factory):
 
 def test_reports_are_written_only_once_the_award_is_active(factory):
     award = factory.award(accept=False)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Conflict, match="once every lead investigator has accepted"):
         save_report(uk_lead(award), report(award, "progress"), summary="Too early.")
     assert report(award, "progress").summary == ""
 

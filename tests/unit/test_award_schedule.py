@@ -160,8 +160,8 @@ def test_a_two_year_project_owes_a_progress_report_after_year_one_and_a_final_re
         ReportSlot("progress", 1, date(2019, 12, 31), date(2020, 1, 30)),
         ReportSlot("final", 1, date(2020, 12, 31), date(2021, 3, 31)),
     ]
-    assert PROGRESS_REPORT_GRACE == timedelta(days=30)
-    assert FINAL_REPORT_GRACE == timedelta(days=90)
+    assert timedelta(days=30) == PROGRESS_REPORT_GRACE
+    assert timedelta(days=90) == FINAL_REPORT_GRACE
 
 
 def test_a_one_year_project_owes_only_a_final_report():

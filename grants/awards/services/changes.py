@@ -95,11 +95,11 @@ def transfer_budget(
     minor = parse_amount(amount, funding.currency, field="amount")
     if minor <= 0:
         raise ValidationError("Enter an amount above zero.", field="amount")
-    source = _line(award, funding, from_category)
-    if source.amount_minor < minor:
+    source = _line(award, funding, from_category, create=False)
+    if source is None or source.amount_minor < minor:
         raise ValidationError(
             f"{from_category.capitalize()} has "
-            f"{format_money(source.amount_minor, funding.currency)} to move.",
+            f"{format_money(source.amount_minor if source else 0, funding.currency)} to move.",
             field="amount",
         )
     target = _line(award, funding, to_category)
@@ -119,10 +119,14 @@ def transfer_budget(
     return award
 
 
-def _line(award: Award, funding, category: str) -> AwardBudgetLine:
+def _line(award: Award, funding, category: str, *, create: bool = True) -> AwardBudgetLine | None:
+    """The award's budget line for ``funding``'s funder and ``category``; a new, empty one when it
+    has none and ``create`` is set."""
     for line in award.budget:
         if line.call_funder_id == funding.call_funder_id and line.category == category:
             return line
+    if not create:
+        return None
     line = AwardBudgetLine(
         call_funder_id=funding.call_funder_id, category=category, currency=funding.currency, amount_minor=0
     )

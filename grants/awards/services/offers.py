@@ -22,7 +22,7 @@ from grants.awards.models import (
 from grants.awards.schedule import apportion, end_date_for, payment_schedule
 from grants.awards.services.mail import email_award_team, email_leads
 from grants.awards.services.schedules import schedule_reports
-from grants.awards.states import AwardState, PaymentState, check_award_transition
+from grants.awards.states import AwardState, PaymentState, ReportState, check_award_transition
 from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied, ValidationError
 from grants.extensions import db
@@ -207,7 +207,8 @@ def extend_offer(actor: User, award: Award, new_deadline: date | None, now: date
 
 
 def withdraw_offer(actor: User, award: Award, reason: str, now: datetime) -> Award:
-    """Take back an offer (usually one not accepted in time). Its money returns to the envelopes."""
+    """Take back an offer (usually one not accepted in time). Its money returns to the envelopes and
+    its reports are no longer owed."""
     require_managing(actor, award)
     lock_and_reload(award)
     reason = (reason or "").strip()
@@ -219,6 +220,9 @@ def withdraw_offer(actor: User, award: Award, reason: str, now: datetime) -> Awa
     award.closing_reason = reason
     for payment in award.payments:
         payment.state = PaymentState.CANCELLED
+    for report in award.reports:
+        if report.is_editable:
+            report.state = ReportState.CANCELLED
     record(actor, "award.withdrawn", award, {"state": ["offered", "withdrawn"], "reason": [None, reason]})
     email_award_team(award, "award_withdrawn", f"award_withdrawn:{award.id}", reason=reason)
     return award

@@ -36,7 +36,8 @@ def payment_blockers(payment: Payment, today: date) -> list[str]:
     if payment.state != PaymentState.SCHEDULED:
         return [f"This payment is {payment.state_label.lower()}."]
     reasons = []
-    if award.state != AwardState.ACTIVE:
+    # A terminated award still pays what fell due by its end (the rest was cancelled).
+    if award.state not in (AwardState.ACTIVE, AwardState.TERMINATED):
         reasons.append(
             "The award is not active: every lead investigator must accept the agreement first."
             if award.state == AwardState.OFFERED

@@ -20,7 +20,7 @@ from grants.awards.states import ReportState, check_report_transition
 from grants.database import lock_and_reload
 from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from grants.extensions import db
-from grants.security.predicates import can_write_report
+from grants.security.predicates import can_write_report, team_membership
 
 FIELD_LIMIT = 20000
 MAX_FILES = 10
@@ -34,6 +34,8 @@ SECTIONS = {
 def _require_writing(actor: User, report: Report) -> None:
     lock_and_reload(report)
     if not can_write_report(actor, report):
+        if team_membership(actor, report.award.application) is not None and report.award.state == "offered":
+            raise Conflict("Reports open once every lead investigator has accepted the award.")
         if report.is_editable:
             raise PermissionDenied("Only the award's team writes its reports.")
         raise Conflict(f"This report is {report.state_label.lower()} and cannot change now.")
