@@ -30,7 +30,9 @@ class AwardFactoryMixin:
         self.session.flush()
         return call, submitted, officer
 
-    def decide(self, officer, application, outcome="award", amounts=None, rationale="Ranked in the top three."):
+    def decide(
+        self, officer, application, outcome="award", amounts=None, rationale="Ranked in the top three."
+    ):
         decision = decisions.draft_decision(
             officer, application, outcome=outcome, rationale=rationale, amounts=amounts or {}, now=utcnow()
         )

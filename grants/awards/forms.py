@@ -7,15 +7,16 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from grants.applications.models import BudgetCategory
 from grants.awards.states import Outcome
+from grants.choices import options
 
 RATIONALE_HINT = "For the record and the panel: applicants never see it."
-CATEGORY_CHOICES = [(c.value, c.value.capitalize()) for c in BudgetCategory]
+CATEGORY_CHOICES = options((c.value, c.value.capitalize()) for c in BudgetCategory)
 
 
 class DecisionForm(FlaskForm):
     outcome = RadioField(
         "Decision",
-        choices=[(o.value, o.label) for o in Outcome],
+        choices=options((o.value, o.label) for o in Outcome),
         validators=[DataRequired("Choose a decision.")],
     )
     rationale = TextAreaField("Rationale", [Optional(), Length(max=5000)], description=RATIONALE_HINT)
@@ -24,7 +25,7 @@ class DecisionForm(FlaskForm):
 class ReserveForm(FlaskForm):
     outcome = RadioField(
         "Decision",
-        choices=[(Outcome.AWARD.value, "Award"), (Outcome.REJECT.value, "Reject")],
+        choices=options([(Outcome.AWARD.value, "Award"), (Outcome.REJECT.value, "Reject")]),
         validators=[DataRequired("Choose award or reject.")],
     )
     rationale = TextAreaField("Rationale", [Optional(), Length(max=5000)], description=RATIONALE_HINT)

@@ -39,6 +39,9 @@ class AwardLetter:
     reports: list[LetterRow]
     terms: str
     status: str
+    # While offered the letter says by when to accept; afterwards, who accepted and when.
+    awaiting_acceptance: bool
+    acceptances: list[LetterRow]
 
 
 def build_letter(award: Award) -> AwardLetter:
@@ -78,4 +81,27 @@ def build_letter(award: Award) -> AwardLetter:
         ],
         terms=award.terms,
         status=award.state_label,
+        awaiting_acceptance=award.state == "offered",
+        acceptances=[
+            LetterRow(a.user.full_name, f"{a.accepted_at.astimezone(zone):%d %B %Y}")
+            for a in award.acceptances
+        ],
     )
+
+
+def letter_opening(letter: AwardLetter) -> str:
+    return (
+        f"We are pleased to offer an award from the {letter.programme} ({letter.call}) for the project "
+        f"“{letter.title}”. The project runs from {letter.start} to {letter.end}."
+    )
+
+
+def acceptance_text(letter: AwardLetter) -> str:
+    if letter.awaiting_acceptance:
+        return (
+            f"Each lead investigator accepts this award and its terms in Grants by {letter.accept_by}. "
+            "The award starts once every lead investigator has accepted."
+        )
+    if letter.acceptances:
+        return "The lead investigators accepted this award and its terms:"
+    return "This offer was not accepted."

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from markdown_it import MarkdownIt
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -19,7 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from grants.awards.letter import AwardLetter, LetterRow
+from grants.awards.letter import AwardLetter, LetterRow, acceptance_text, letter_opening
 
 CJK_FONT = "STSong-Light"
 _CJK_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -46,6 +47,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=10, leading=14)
     return {
         "body": body,
+        "value": ParagraphStyle("value", parent=body, alignment=TA_RIGHT),
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, textColor=colors.HexColor("#555555")),
         "title": ParagraphStyle(
             "title", parent=body, fontName="Helvetica-Bold", fontSize=18, leading=22, textColor=BRAND
@@ -70,7 +72,7 @@ def _para(text: str, style: ParagraphStyle) -> Paragraph:
 
 def _table(rows: list[LetterRow], styles: dict[str, ParagraphStyle]) -> Table:
     table = Table(
-        [[_para(r.label, styles["body"]), _para(r.value, styles["body"])] for r in rows],
+        [[_para(r.label, styles["body"]), _para(r.value, styles["value"])] for r in rows],
         colWidths=[110 * mm, 50 * mm],
     )
     table.setStyle(
@@ -123,11 +125,7 @@ def render_letter_pdf(letter: AwardLetter) -> bytes:
         Spacer(1, 6 * mm),
         _para(f"Dear {' and '.join(p.name for p in letter.leads) or 'colleagues'},", styles["body"]),
         Spacer(1, 2 * mm),
-        _para(
-            f"We are pleased to offer an award under the {letter.call} for the project “{letter.title}”. "
-            f"The project runs from {letter.start} to {letter.end}.",
-            styles["body"],
-        ),
+        _para(letter_opening(letter), styles["body"]),
         _para("Lead investigators", styles["heading"]),
     ]
     story += [_para(f"{p.name}, {p.institution} ({p.country})", styles["body"]) for p in letter.leads]
@@ -135,15 +133,9 @@ def render_letter_pdf(letter: AwardLetter) -> bytes:
     story += [_para("Payment schedule", styles["heading"]), _table(letter.payments, styles)]
     story += [_para("Reports", styles["heading"]), _table(letter.reports, styles)]
     story += [_para("Intellectual property", styles["heading"]), *_terms(letter.terms, styles)]
-    story += [
-        _para("Acceptance", styles["heading"]),
-        _para(
-            f"Each lead investigator accepts this award and its terms in Grants by {letter.accept_by}. "
-            "The award starts once every lead investigator has accepted.",
-            styles["body"],
-        ),
-        Spacer(1, 4 * mm),
-        _para(f"Status when printed: {letter.status}.", styles["small"]),
-    ]
+    story += [_para("Acceptance", styles["heading"]), _para(acceptance_text(letter), styles["body"])]
+    if letter.acceptances:
+        story.append(_table(letter.acceptances, styles))
+    story += [Spacer(1, 4 * mm), _para(f"Status when printed: {letter.status}.", styles["small"])]
     document.build(story)
     return buffer.getvalue()

@@ -61,13 +61,18 @@ def test_an_award_above_the_funders_maximum_is_refused_on_its_field(factory):
     uk = call.funders[0]
     with pytest.raises(ValidationError) as refused:
         draft_decision(
-            officer, application, outcome="award", rationale="Strong.", amounts={uk.id: "200,000.01"}, now=utcnow()
+            officer,
+            application,
+            outcome="award",
+            rationale="Strong.",
+            amounts={uk.id: "200,000.01"},
+            now=utcnow(),
         )
     assert refused.value.field == f"amount_{uk.id}"
 
 
 def test_a_rationale_is_required_and_nothing_is_recorded_without_it(factory):
-    call, (application, _), officer = factory.deciding_call(2)
+    _call, (application, _), officer = factory.deciding_call(2)
     with pytest.raises(ValidationError) as refused:
         draft_decision(officer, application, outcome="reject", rationale="  ", now=utcnow())
     assert refused.value.field == "rationale"
@@ -82,7 +87,7 @@ def test_release_waits_for_every_application_to_have_a_decision(factory):
 
 
 def test_a_conflicted_officer_cannot_decide(factory):
-    call, (application, _), officer = factory.deciding_call(2)
+    _call, (application, _), _officer = factory.deciding_call(2)
     colleague = factory.officer(institution_id=application.lead_applicant.institution_id)
     with pytest.raises(PermissionDenied, match="conflict of interest"):
         draft_decision(colleague, application, outcome="reject", rationale="No.", now=utcnow())
@@ -112,13 +117,17 @@ def test_release_moves_everything_at_once_and_tells_every_team_member(factory):
     assert {m.recipient_email for m in offers} == {m.user.email for m in funded.members if m.role == "lead"}
     actions = {e.action for e in factory.session.query(AuditEvent).filter_by(subject_type="Application")}
     assert {"decision.drafted", "decision.released", "application.awarded", "application.rejected"} <= actions
-    assert "award.offered" in {e.action for e in factory.session.query(AuditEvent).filter_by(subject_type="Award")}
+    assert "award.offered" in {
+        e.action for e in factory.session.query(AuditEvent).filter_by(subject_type="Award")
+    }
 
 
 def test_released_feedback_carries_comments_for_applicants_never_names_or_panel_comments(factory):
     call, (application, other), officer = factory.deciding_call(2)
     reviewer = factory.submitted_review(
-        officer, application, for_applicant="Clear aims; the field trials need power analysis.",
+        officer,
+        application,
+        for_applicant="Clear aims; the field trials need power analysis.",
         for_panel="Between us: the PI oversells.",
     )
     factory.decide(officer, application, "reject")
@@ -136,16 +145,25 @@ def test_released_feedback_carries_comments_for_applicants_never_names_or_panel_
 
 def test_a_reserve_application_is_awarded_only_while_the_envelope_has_room(factory):
     call, (funded, reserve), officer = factory.deciding_call(2)
-    uk, cn = call.funders
+    uk, _cn = call.funders
     uk.envelope_minor = 25_000_000
     factory.decide(officer, funded, amounts={uk.id: "200,000"})
     factory.decide(officer, reserve, "waitlist")
     release_decisions(officer, call, utcnow())
     factory.session.flush()
-    with pytest.raises(Conflict, match="£50,000.00 left"):
-        decide_reserve(officer, reserve, outcome="award", rationale="Money freed.", amounts={uk.id: "200,000"}, now=utcnow())
+    with pytest.raises(Conflict, match=r"£50,000\.00 left"):
+        decide_reserve(
+            officer,
+            reserve,
+            outcome="award",
+            rationale="Money freed.",
+            amounts={uk.id: "200,000"},
+            now=utcnow(),
+        )
     withdraw_offer(officer, funded.award, "Not accepted in time.", utcnow())
-    decide_reserve(officer, reserve, outcome="award", rationale="Money freed.", amounts={uk.id: "200,000"}, now=utcnow())
+    decide_reserve(
+        officer, reserve, outcome="award", rationale="Money freed.", amounts={uk.id: "200,000"}, now=utcnow()
+    )
     factory.session.flush()
     assert reserve.state == "awarded" and reserve.award.state == "offered"
     assert positions_by_currency(call)["GBP"].committed_minor == 20_000_000

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
@@ -15,7 +16,7 @@ from grants.applications.models import Application, TeamMember
 from grants.awards.models import Award, AwardFunding, Milestone, Payment, Report, ReportFile
 from grants.awards.services.offers import offer_lapsed
 from grants.awards.states import LATE_REPORT_STATES, OPEN_REPORT_STATES, AwardState, PaymentState
-from grants.calls.models import CallFunder, Funder
+from grants.calls.models import Call, CallFunder, Funder
 from grants.extensions import db
 from grants.money import format_money
 
@@ -42,10 +43,18 @@ class PortfolioFilters:
 
 
 def _overdue_condition(now: datetime):
-    """Something the holders owe is late: an offer not accepted in time or a report past due."""
-    today = now.date()
+    """Something the holders owe is late: an offer not accepted in time, or a report past its due
+    date, judged by the day in each award's call time zone (as the award pages judge it)."""
+    zones = list(db.session.scalars(select(Call.time_zone).join(Award, Award.call_id == Call.id).distinct()))
+    late_in_zone = [
+        and_(Call.time_zone == zone, Report.due_date < now.astimezone(ZoneInfo(zone)).date())
+        for zone in zones
+    ]
     late_report = exists().where(
-        Report.award_id == Award.id, Report.due_date < today, Report.state.in_(LATE_REPORT_STATES)
+        Report.award_id == Award.id,
+        Report.state.in_(LATE_REPORT_STATES),
+        Call.id == Award.call_id,
+        or_(false(), *late_in_zone),
     )
     lapsed_offer = and_(Award.state == AwardState.OFFERED, Award.offer_expires_at <= now)
     return or_(late_report, lapsed_offer)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from grants.audit.services import history_of
 from grants.awards.forms import AgreementForm
-from grants.awards.letter import build_letter
+from grants.awards.letter import acceptance_text, build_letter, letter_opening
 from grants.awards.letter_pdf import render_letter_pdf
 from grants.awards.services.offers import accept_agreement, lead_members, offer_lapsed
 from grants.awards.services.payments import award_today, payment_blockers
@@ -87,3 +87,8 @@ def agreement(award):
         can_accept=can_accept_agreement(current_user, award)
         and not any(a.user_id == current_user.id for a in award.acceptances),
     )
+
+
+@bp.context_processor
+def _letter_helpers() -> dict:
+    return {"letter_opening": letter_opening, "acceptance_text": acceptance_text}

@@ -145,6 +145,7 @@ def reserve(application):
         intro="This decision is released at once: the team is told straight away.",
         success=f"Decision on {application.display_reference} released.",
         submit="Release this decision",
+        reserve=True,
     )
 
 

@@ -12,6 +12,7 @@ from grants.awards.states import AwardState
 from grants.awards.views.blueprint import LOAD_AWARD, LOAD_PAYMENT, bp, form_page
 from grants.calls.services.listing import staff_calls
 from grants.calls.services.programmes import list_funders
+from grants.choices import options
 from grants.money import format_money
 from grants.security.policy import OFFICER, declare
 from grants.security.predicates import can_manage_award, can_release_payment
@@ -43,6 +44,7 @@ def portfolio():
         states=list(AwardState),
         now=now,
         managing=lambda award: can_manage_award(current_user, award),
+        award_today=award_today,
     )
 
 
@@ -89,9 +91,9 @@ def terminate(award):
 @declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
 def transfer(award):
     form = TransferForm()
-    form.call_funder_id.choices = [
+    form.call_funder_id.choices = options(
         (f.call_funder_id, f"{f.call_funder.funder.short_name} ({f.currency})") for f in award.fundings
-    ]
+    )
     return form_page(
         form,
         lambda: changes.transfer_budget(
