@@ -18,7 +18,7 @@ from grants.applications.services.budget import funder_totals
 from grants.applications.services.common import notify_team
 from grants.applications.states import ApplicationState, check_application_transition
 from grants.audit.services import diff, record
-from grants.awards.models import Decision, DecisionAmount
+from grants.awards.models import Award, Decision, DecisionAmount
 from grants.awards.services.envelopes import committed_by_funder, overspend_message, overspent
 from grants.awards.services.feedback import released_feedback
 from grants.awards.services.mail import decision_link
@@ -166,10 +166,22 @@ class ReleaseResult:
     waitlisted: int
 
 
+def call_decisions(call: Call) -> dict[int, Decision]:
+    """Every decision of the call by application id, in one query (the decisions page lists them)."""
+    return {
+        d.application_id: d for d in db.session.scalars(select(Decision).where(Decision.call_id == call.id))
+    }
+
+
+def call_awards(call: Call) -> dict[int, Award]:
+    return {a.application_id: a for a in db.session.scalars(select(Award).where(Award.call_id == call.id))}
+
+
 def release_problems(call: Call) -> list[str]:
     """What stops the call's decisions from being released, in words an officer can act on."""
     problems = []
-    undecided = [a.display_reference for a in reviewable_applications(call) if a.decision is None]
+    decided = call_decisions(call)
+    undecided = [a.display_reference for a in reviewable_applications(call) if a.id not in decided]
     if undecided:
         shown = ", ".join(undecided[:5]) + (f" and {len(undecided) - 5} more" if len(undecided) > 5 else "")
         problems.append(

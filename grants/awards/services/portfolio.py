@@ -82,7 +82,11 @@ def portfolio_page(filters: PortfolioFilters, now: datetime, page: int = 1, per_
         .options(
             selectinload(Award.reports),
             selectinload(Award.payments),
-            selectinload(Award.application).selectinload(Application.members),
+            # What the conflict-of-interest check on each row reads.
+            selectinload(Award.application).options(
+                selectinload(Application.members).joinedload(TeamMember.user).selectinload(User.role_rows),
+                selectinload(Application.conflicts),
+            ),
         )
         .order_by(Award.offered_at.desc(), Award.id.desc())
     )

@@ -7,6 +7,8 @@ from flask_login import current_user
 from grants.applications.services.budget import funder_totals
 from grants.awards.forms import DecisionForm, ReleaseForm, ReserveForm, TermsForm
 from grants.awards.services.decisions import (
+    call_awards,
+    call_decisions,
     clear_decision,
     decide_reserve,
     draft_decision,
@@ -28,14 +30,16 @@ from grants.web import perform
 @declare(OFFICER, load=LOAD_CALL)
 def decisions(call):
     board = ranking(call, current_user)
-    decided = [row for row in board.rows if row.application.decision is not None]
+    drafted = call_decisions(call)
     return render_template(
         "awards/decisions.html",
         call=call,
         ranking=board,
+        decisions=drafted,
+        awards=call_awards(call),
         positions=envelope_positions(call),
         problems=release_problems(call) if call.state == "reviewing" else [],
-        decided_count=len(decided),
+        decided_count=sum(row.application.id in drafted for row in board.rows),
         short_of_reviews=[r for r in board.rows if r.count < r.required],
         release_form=ReleaseForm(formdata=None),
     )
