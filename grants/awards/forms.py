@@ -5,12 +5,12 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from grants.applications.models import BudgetCategory
+from grants.applications.services.budget import CATEGORY_LABELS
 from grants.awards.states import Outcome
 from grants.choices import options
 
 RATIONALE_HINT = "For the record and the panel: applicants never see it."
-CATEGORY_CHOICES = options((c.value, c.value.capitalize()) for c in BudgetCategory)
+CATEGORY_CHOICES = options(CATEGORY_LABELS.items())
 
 
 class DecisionForm(FlaskForm):
@@ -113,3 +113,22 @@ class AgreementForm(FlaskForm):
         "on behalf of my side of the project.",
         [DataRequired("Tick the box to accept the agreement.")],
     )
+
+
+def with_amount_fields(form_class: type[FlaskForm], totals) -> type[FlaskForm]:
+    """``form_class`` plus an amount field per funder, ``amount_<call funder id>``, hinting the
+    application's request and the funder's maximum."""
+
+    class WithAmounts(form_class):
+        pass
+
+    for total in totals:
+        entry = total.call_funder
+        field = StringField(
+            f"{entry.funder.short_name} ({entry.currency})",
+            [Optional(), Length(max=30)],
+            description=f"Requested {total.text}; at most {total.maximum_text}.",
+            render_kw={"inputmode": "decimal"},
+        )
+        setattr(WithAmounts, f"amount_{entry.id}", field)
+    return WithAmounts

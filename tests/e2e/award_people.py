@@ -1,8 +1,9 @@
-"""A call in review for the award journey, built with the test factories in the served app's own
-database, and the factory-made people as the browser tests sign in.
+"""A call in review for the award journey, built by the test factories in the served app's own
+database, and how the people the factories made sign in.
 
-The served app runs in other processes, so the call is built in one too (as ``grants seed-demo``
-is): ``python -m tests.e2e.award_people`` with the served app's environment prints what it built.
+The served app runs in its own processes, so the call is built in one too, as ``grants seed-demo``
+is: ``python -m tests.e2e.award_people`` with the served app's environment builds and commits it,
+then prints what it built as one line of JSON.
 """
 
 import json
@@ -12,17 +13,24 @@ import sys
 from dataclasses import dataclass
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
-from tests.e2e.served import ServedGrants
+from grants import create_app
+from grants.accounts.models import User
+from grants.demo.applications import ProposalText
+from grants.extensions import db
+from grants.reviews.services import profiles
+from tests.factories import Factory
 from tests.integration.live.worker import ROOT
 
 OFFICER = "officer@ukri.example.org"
 CALL_TITLE = "2018 Flagship Challenge: crop resilience"
+# Title, UK request (GBP), China request (CNY) and the one reviewer's score, in ranked order.
 PROPOSALS = (
-    # (title, UK request in GBP, China request in CNY, reviewer's score)
     ("Heat-tolerant wheat for the North China Plain", "150,000", "900,000", 5),
     ("Soil microbes and nitrogen use in rice paddies", "120,000", "700,000", 3),
 )
+REVIEWER_COMMENT = "Clear objectives and a balanced partnership."
 
 
 @dataclass(frozen=True)
@@ -38,28 +46,27 @@ class SeededApplication:
 class SeededCall:
     id: int
     title: str
+    uk_funder: str
+    cn_funder: str
     password: str
     applications: tuple[SeededApplication, ...]
 
 
-def seed_deciding_call(served: ServedGrants) -> SeededCall:
-    """Build the call in the served database (committed) and say what was built."""
+def seed_deciding_call(served) -> SeededCall:
+    """Build the call in ``served``'s database, committed, and say what was built."""
     done = subprocess.run(
         [sys.executable, "-m", "tests.e2e.award_people"],
         env=served.env,
         cwd=ROOT,
-        check=True,
         capture_output=True,
         text=True,
         timeout=120,
     )
+    if done.returncode:
+        raise RuntimeError(f"seeding the call in review failed:\n{done.stderr[-4000:]}")
     built = json.loads(done.stdout.strip().splitlines()[-1])
-    return SeededCall(
-        id=built["id"],
-        title=built["title"],
-        password=built["password"],
-        applications=tuple(SeededApplication(**a) for a in built["applications"]),
-    )
+    applications = tuple(SeededApplication(**a) for a in built.pop("applications"))
+    return SeededCall(**built, applications=applications)
 
 
 def sign_in(page, email, password):
@@ -70,15 +77,9 @@ def sign_in(page, email, password):
     expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 
 
-def _build() -> dict:
-    from sqlalchemy import select
-
-    from grants import create_app
-    from grants.accounts.models import User
-    from grants.demo.applications import ProposalText
-    from grants.extensions import db
-    from tests.factories import Factory
-
+def build() -> dict:
+    """In the served app's database: the demo officer's call in review, each proposal with one
+    submitted review, and the programme's IP terms set."""
     app = create_app()
     with app.app_context():
         factory = Factory(db.session)
@@ -87,16 +88,20 @@ def _build() -> dict:
         call, applications, officer = factory.deciding_call(len(PROPOSALS), officer=officer, texts=texts)
         call.title = CALL_TITLE
         for application, (*_, score) in zip(applications, PROPOSALS, strict=True):
-            factory.submitted_review(
-                officer,
-                application,
-                for_applicant="Clear objectives and a balanced partnership.",
-                score=score,
+            reviewer = factory.submitted_review(
+                officer, application, for_applicant=REVIEWER_COMMENT, score=score
+            )
+            # The served app is shared: keep these reviewers out of other calls' routing.
+            profiles.update_profile(
+                reviewer, keywords="crop resilience", statement="", areas=[], max_reviews_per_call=0
             )
         db.session.commit()
+        uk, cn = call.funders
         return {
             "id": call.id,
             "title": call.title,
+            "uk_funder": uk.funder.short_name,
+            "cn_funder": cn.funder.short_name,
             "password": Factory.PASSWORD,
             "applications": [
                 {
@@ -104,9 +109,7 @@ def _build() -> dict:
                     "reference": a.reference,
                     "title": a.title,
                     "lead": a.lead_applicant.email,
-                    "china_lead": next(
-                        m.user.email for m in a.members if m.role == "lead" and m.country == "CN"
-                    ),
+                    "china_lead": next(m.user.email for m in a.members if m.is_lead and m.country == "CN"),
                 }
                 for a in applications
             ],
@@ -114,4 +117,4 @@ def _build() -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(_build()))
+    print(json.dumps(build()))

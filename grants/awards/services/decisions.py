@@ -173,6 +173,18 @@ def call_decisions(call: Call) -> dict[int, Decision]:
     }
 
 
+def decided_applications(call: Call) -> list[Application]:
+    """The applications the call decided on (awarded, rejected or on the reserve list)."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .join(Decision, Decision.application_id == Application.id)
+            .where(Decision.call_id == call.id, Decision.state == DecisionState.RELEASED)
+            .order_by(Application.reference)
+        )
+    )
+
+
 def call_awards(call: Call) -> dict[int, Award]:
     return {a.application_id: a for a in db.session.scalars(select(Award).where(Award.call_id == call.id))}
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from grants.accounts.models import User
 from grants.applications.models import Application, TeamMember
 from grants.awards.models import Award, AwardFunding, Milestone, Payment, Report, ReportFile
-from grants.awards.services.offers import offer_lapsed
+from grants.awards.services.offers import lead_members, offer_lapsed
 from grants.awards.states import LATE_REPORT_STATES, OPEN_REPORT_STATES, AwardState, PaymentState
 from grants.calls.models import Call, CallFunder, Funder
 from grants.extensions import db
@@ -174,10 +174,12 @@ def due_items(award: Award, now: datetime, today: date) -> list[DueItem]:
     """What the award's team and officers are waiting for, soonest first."""
     items = []
     if award.state == AwardState.OFFERED:
+        leads = lead_members(award.application)
+        accepted = {a.user_id for a in award.acceptances}
         items.append(
             DueItem(
                 award.offer_expires_at.astimezone(award.call.zone).date(),
-                "Accept the award agreement",
+                f"Lead investigators accept the agreement ({len(accepted)} of {len(leads)} accepted)",
                 offer_lapsed(award, now),
             )
         )

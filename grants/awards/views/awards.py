@@ -4,6 +4,7 @@ and the agreement."""
 from flask import Response, render_template, url_for
 from flask_login import current_user
 
+from grants.applications.services.budget import CATEGORY_LABELS
 from grants.audit.services import history_of
 from grants.awards.forms import AgreementForm
 from grants.awards.letter import acceptance_text, build_letter, letter_opening
@@ -91,4 +92,8 @@ def agreement(award):
 
 @bp.context_processor
 def _letter_helpers() -> dict:
-    return {"letter_opening": letter_opening, "acceptance_text": acceptance_text}
+    return {
+        "letter_opening": letter_opening,
+        "acceptance_text": acceptance_text,
+        "category_label": lambda category: CATEGORY_LABELS.get(category, category.capitalize()),
+    }

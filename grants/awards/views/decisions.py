@@ -5,12 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.applications.services.budget import funder_totals
-from grants.awards.forms import DecisionForm, ReleaseForm, ReserveForm, TermsForm
+from grants.awards.forms import DecisionForm, ReleaseForm, ReserveForm, TermsForm, with_amount_fields
 from grants.awards.services.decisions import (
     call_awards,
     call_decisions,
     clear_decision,
     decide_reserve,
+    decided_applications,
     draft_decision,
     release_decisions,
     release_problems,
@@ -29,7 +30,8 @@ from grants.web import perform
 @bp.get("/manage/calls/<int:call_id>/decisions")
 @declare(OFFICER, load=LOAD_CALL)
 def decisions(call):
-    board = ranking(call, current_user)
+    released = call.state == "decided"
+    board = ranking(call, current_user, applications=decided_applications(call) if released else None)
     drafted = call_decisions(call)
     return render_template(
         "awards/decisions.html",
@@ -45,40 +47,48 @@ def decisions(call):
     )
 
 
-def _amounts_from_request(application) -> dict[int, str]:
-    return {entry.id: request.form.get(f"amount_{entry.id}", "") for entry in application.call.funders}
-
-
-def _amount_values(application, decision=None) -> dict[int, str]:
-    """What the amount fields show: what was typed, else the drafted award, else the request."""
+def _decision_form(application, form_class, totals, drafted: dict[int, int]):
+    """``form_class`` with an amount field per funder: on a POST what was typed; otherwise the
+    drafted award's amounts, else the request."""
+    form_class = with_amount_fields(form_class, totals)
     if request.method == "POST":
-        return _amounts_from_request(application)
-    drafted = {a.call_funder_id: a.amount_minor for a in decision.amounts} if decision else {}
-    return {
-        total.call_funder.id: amount_input(
-            drafted.get(total.call_funder.id, total.total_minor), total.call_funder.currency
-        )
-        for total in funder_totals(application)
-    }
+        return form_class()
+    decision = application.decision
+    data = {}
+    if decision is not None and not decision.is_released:
+        data = {"outcome": decision.outcome, "rationale": decision.rationale}
+    for total in totals:
+        entry = total.call_funder
+        data[f"amount_{entry.id}"] = amount_input(drafted.get(entry.id, total.total_minor), entry.currency)
+    return form_class(formdata=None, data=data)
 
 
-def _decision_page(application, form, action, **context):
+def _amounts(form, totals) -> dict[int, str]:
+    return {t.call_funder.id: form[f"amount_{t.call_funder.id}"].data or "" for t in totals}
+
+
+def _decision_page(application, form_class, decide_with, **context):
+    """The page for one decision: the scores, the envelopes and the form. ``decide_with(form,
+    amounts)`` runs the service."""
     call = application.call
     decision = application.decision
     drafted_award = decision is not None and decision.outcome == "award" and not decision.is_released
+    own_amounts = {a.call_funder_id: a.amount_minor for a in decision.amounts} if drafted_award else {}
+    totals = funder_totals(application)
+    form = _decision_form(application, form_class, totals, own_amounts)
+    applications = decided_applications(call) if call.state == "decided" else None
     return form_page(
         form,
-        action,
+        lambda: decide_with(form, _amounts(form, totals)),
         back=url_for(".decisions", call_id=call.id) + f"#row-{application.id}",
         template="awards/decide.html",
         application=application,
         call=call,
-        row=call_scores(call).get(application.id),
-        requests=funder_totals(application),
-        amount_values=_amount_values(application, decision if drafted_award else None),
+        row=call_scores(call, applications).get(application.id),
+        requests=totals,
         positions=envelope_positions(call),
         # The envelope preview leaves out this application's own drafted award, then adds what is typed.
-        own_amounts={a.call_funder_id: a.amount_minor for a in decision.amounts} if drafted_award else {},
+        own_amounts=own_amounts,
         **context,
     )
 
@@ -86,16 +96,15 @@ def _decision_page(application, form, action, **context):
 @bp.route("/manage/applications/<int:application_id>/decision", methods=["GET", "POST"])
 @declare(OFFICER, load=LOAD_APPLICATION, check=can_decide)
 def decide(application):
-    form = DecisionForm(obj=application.decision) if request.method == "GET" else DecisionForm()
     return _decision_page(
         application,
-        form,
-        lambda: draft_decision(
+        DecisionForm,
+        lambda form, amounts: draft_decision(
             current_user,
             application,
             outcome=form.outcome.data,
             rationale=form.rationale.data or "",
-            amounts=_amounts_from_request(application),
+            amounts=amounts,
             now=utcnow(),
         ),
         heading=f"Decide {application.display_reference}",
@@ -133,16 +142,15 @@ def release(call):
 @bp.route("/manage/applications/<int:application_id>/reserve", methods=["GET", "POST"])
 @declare(OFFICER, load=LOAD_APPLICATION, check=can_decide)
 def reserve(application):
-    form = ReserveForm()
     return _decision_page(
         application,
-        form,
-        lambda: decide_reserve(
+        ReserveForm,
+        lambda form, amounts: decide_reserve(
             current_user,
             application,
             outcome=form.outcome.data,
             rationale=form.rationale.data or "",
-            amounts=_amounts_from_request(application),
+            amounts=amounts,
             now=utcnow(),
         ),
         heading=f"Decide {application.display_reference} from the reserve list",

@@ -187,4 +187,5 @@ def release_payment_page(payment):
         success=f"Payment of {amount} recorded. The team has been told.",
         submit="Record the payment",
         blockers=payment_blockers(payment, award_today(award, utcnow())),
+        early=payment.due_on > award_today(award, utcnow()),
     )

@@ -90,9 +90,10 @@ def submitted_reviews(call: Call) -> list[Review]:
     )
 
 
-def call_scores(call: Call) -> dict[int, ApplicationScores]:
-    """Raw and calibrated scores for every reviewable application of the call."""
-    return score_call(call)[0]
+def call_scores(call: Call, applications: list[Application] | None = None) -> dict[int, ApplicationScores]:
+    """Raw and calibrated scores for every reviewable application of the call (or for
+    ``applications``: once decided, the call's applications are no longer in review)."""
+    return score_call(call, applications)[0]
 
 
 def reviewer_biases(call: Call) -> dict[int, float]:
@@ -101,8 +102,12 @@ def reviewer_biases(call: Call) -> dict[int, float]:
     return score_call(call)[1]
 
 
-def score_call(call: Call) -> tuple[dict[int, ApplicationScores], dict[int, float]]:
-    rows = {a.id: ApplicationScores(a, required=call.reviews_required) for a in reviewable_applications(call)}
+def score_call(
+    call: Call, applications: list[Application] | None = None
+) -> tuple[dict[int, ApplicationScores], dict[int, float]]:
+    if applications is None:
+        applications = reviewable_applications(call)
+    rows = {a.id: ApplicationScores(a, required=call.reviews_required) for a in applications}
     triples = []
     for review in submitted_reviews(call):
         assignment = review.assignment
@@ -150,14 +155,20 @@ class Ranking:
     scale: tuple[int, int]
 
 
-def ranking(call: Call, viewer: Any, sort: str = "calibrated", ascending: bool | None = None) -> Ranking:
+def ranking(
+    call: Call,
+    viewer: Any,
+    sort: str = "calibrated",
+    ascending: bool | None = None,
+    applications: list[Application] | None = None,
+) -> Ranking:
     """The panel's list in the chosen order, with each funder's request and running total.
 
     Rows the viewer is conflicted with keep their place and budget but hide their scores."""
     sort = sort if sort in SORT_KEYS else "calibrated"
     if ascending is None:
         ascending = DEFAULT_ASCENDING.get(sort, False)
-    rows = list(call_scores(call).values())
+    rows = list(call_scores(call, applications).values())
     for row in rows:
         row.hidden = not can_see_scores(viewer, row.application)
     # Rows the viewer may not score go last, by reference: their place must not give scores away.
