@@ -164,8 +164,20 @@ class BudgetLine(db.Model):
     call_funder = relationship("CallFunder", lazy="joined")
 
 
-class Attachment(db.Model):
-    """An uploaded PDF. ``stored_name`` is random; the original name is shown, never used as a path."""
+class StoredPdf:
+    """The columns of an uploaded PDF. ``stored_name`` is random; the original name is shown,
+    never used as a path. Application attachments and report files share them."""
+
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attachment(StoredPdf, db.Model):
+    """A PDF attached to an application: the case for support, a CV, a letter, an answer."""
 
     __tablename__ = "attachments"
 
@@ -174,12 +186,6 @@ class Attachment(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id", ondelete="CASCADE"))
     question_key: Mapped[str | None] = mapped_column(String(32))
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="attachments")
     team_member = relationship("TeamMember")

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from grants.applications.models import StoredPdf
 from grants.awards.states import LATE_REPORT_STATES, AwardState, DecisionState, PaymentState, ReportState
 from grants.extensions import db
 from grants.timeutil import UTCDateTime, utcnow
@@ -238,19 +239,13 @@ class Report(db.Model):
         return self.due_date < today and self.state not in (ReportState.ACCEPTED, ReportState.CANCELLED)
 
 
-class ReportFile(db.Model):
+class ReportFile(StoredPdf, db.Model):
     """A PDF attached to a report; stored under a random name like application attachments."""
 
     __tablename__ = "report_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="files")
 

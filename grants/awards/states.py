@@ -51,12 +51,7 @@ AWARD_TRANSITIONS: dict[AwardState, frozenset[AwardState]] = {
 
 
 def check_award_transition(current: str, target: AwardState) -> None:
-    if target not in AWARD_TRANSITIONS[AwardState(current)]:
-        raise TransitionError(
-            current,
-            target.value,
-            f"An award that is {AwardState(current).label.lower()} cannot become {target.label.lower()}.",
-        )
+    _check(AWARD_TRANSITIONS, AwardState(current), target, "An award")
 
 
 class ReportKind(StrEnum):
@@ -98,11 +93,16 @@ LATE_REPORT_STATES = frozenset({ReportState.DUE, ReportState.CHANGES_REQUESTED})
 
 
 def check_report_transition(current: str, target: ReportState) -> None:
-    if target not in REPORT_TRANSITIONS[ReportState(current)]:
+    _check(REPORT_TRANSITIONS, ReportState(current), target, "A report")
+
+
+def _check(table: dict, current, target, subject: str) -> None:
+    """Raise ``TransitionError`` unless ``table`` allows ``current -> target``."""
+    if target not in table[current]:
         raise TransitionError(
-            current,
+            current.value,
             target.value,
-            f"A report that is {ReportState(current).label.lower()} cannot become {target.label.lower()}.",
+            f"{subject} that is {current.label.lower()} cannot become {target.label.lower()}.",
         )
 
 

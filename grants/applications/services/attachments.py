@@ -7,6 +7,7 @@ import math
 import re
 import unicodedata
 from datetime import datetime
+from typing import Any
 
 import filetype
 from flask import current_app
@@ -40,8 +41,7 @@ def upload_attachment(
         kind_value = AttachmentKind(kind)
     except ValueError:
         raise ValidationError("Choose what this document is.", field="kind") from None
-    name = check_file_name(filename)
-    check_pdf(content, current_app.config["ATTACHMENT_MAX_BYTES"])
+    name = check_upload(filename, content)
     member = _member_for(application, kind_value, team_member_id)
     question_key = _question_for(application, kind_value, question_key)
     replaced = [
@@ -66,12 +66,7 @@ def upload_attachment(
         kind=kind_value.value,
         team_member_id=member.id if member else None,
         question_key=question_key,
-        original_name=name,
-        stored_name=store_bytes(content),
-        size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by_id=actor.id,
-        uploaded_at=now,
+        **stored_pdf_fields(actor, name, content, now),
     )
     application.attachments.append(attachment)
     record(
@@ -81,6 +76,25 @@ def upload_attachment(
         {"attachment": [None, f"{kind_value.label}: {name}"], "sha256": [None, attachment.sha256]},
     )
     return attachment
+
+
+def stored_pdf_fields(actor: User, name: str, content: bytes, now: datetime) -> dict[str, Any]:
+    """Store checked PDF bytes under a fresh random name; the ``StoredPdf`` columns of the row."""
+    return {
+        "original_name": name,
+        "stored_name": store_bytes(content),
+        "size_bytes": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "uploaded_by_id": actor.id,
+        "uploaded_at": now,
+    }
+
+
+def check_upload(filename: str | None, content: bytes) -> str:
+    """The checked name of an uploaded PDF whose name, size and bytes all pass."""
+    name = check_file_name(filename)
+    check_pdf(content, current_app.config["ATTACHMENT_MAX_BYTES"])
+    return name
 
 
 def check_file_name(filename: str | None) -> str:

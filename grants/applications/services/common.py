@@ -3,6 +3,7 @@ anyone else saved since they loaded it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -104,10 +105,18 @@ def stale_edit_message(actor: User, application: Application) -> str:
     )
 
 
-def notify_team(application: Application, template: str, key: str, context: dict[str, Any]) -> None:
-    """One email per joined team member, each with its own idempotency key."""
+def notify_team(
+    application: Application,
+    template: str,
+    key: str,
+    context: dict[str, Any],
+    *,
+    only: Callable[[Any], bool] | None = None,
+) -> None:
+    """One email per joined team member (or per member ``only`` accepts), each with its own
+    idempotency key."""
     for member in application.members:
-        if member.user is None or member.accepted_at is None:
+        if member.user is None or member.accepted_at is None or (only is not None and not only(member)):
             continue
         queue_email(
             template=template,

@@ -1,13 +1,13 @@
 """Uploading, removing and downloading PDF attachments."""
 
-from flask import abort, redirect, send_file, url_for
+from flask import redirect, url_for
 from flask_login import current_user
 
 from grants.applications.forms import AttachmentForm
 from grants.applications.models import AttachmentKind
 from grants.applications.services import attachments as attachment_services
 from grants.applications.services.answers import questions_for
-from grants.applications.storage import path_of
+from grants.applications.storage import send_stored_pdf
 from grants.applications.views.blueprint import LOAD_APPLICATION, LOAD_ATTACHMENT, bp, section_page
 from grants.calls.questions import QuestionKind
 from grants.choices import options
@@ -88,14 +88,4 @@ def download_name(user, attachment) -> str:
 @bp.get("/attachments/<int:attachment_id>")
 @declare(SIGNED_IN, load=LOAD_ATTACHMENT, check=can_download_attachment)
 def download(attachment):
-    path = path_of(attachment.stored_name)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=download_name(current_user, attachment),
-        max_age=0,
-        etag=attachment.sha256,
-    )
+    return send_stored_pdf(attachment, download_name(current_user, attachment))

@@ -82,11 +82,7 @@ def draft_decision(
         chosen = Outcome(outcome)
     except ValueError:
         raise ValidationError("Choose award, reject or reserve list.", field="outcome") from None
-    rationale = (rationale or "").strip()
-    if not rationale:
-        raise ValidationError("Give the rationale for this decision, for the record.", field="rationale")
-    if len(rationale) > RATIONALE_LIMIT:
-        raise ValidationError(f"Keep the rationale under {RATIONALE_LIMIT} characters.", field="rationale")
+    rationale = clean_rationale(rationale)
     parsed = parse_award_amounts(application, amounts or {}) if chosen is Outcome.AWARD else {}
     before = _snapshot(decision)
     if decision is None:
@@ -99,6 +95,15 @@ def draft_decision(
     _set_amounts(decision, application, parsed)
     record(actor, "decision.drafted", application, diff(before, _snapshot(decision)))
     return decision
+
+
+def clean_rationale(rationale: str | None) -> str:
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError("Give the rationale for this decision, for the record.", field="rationale")
+    if len(rationale) > RATIONALE_LIMIT:
+        raise ValidationError(f"Keep the rationale under {RATIONALE_LIMIT} characters.", field="rationale")
+    return rationale
 
 
 def parse_award_amounts(application: Application, amounts: dict[int, str]) -> dict[int, int]:
@@ -298,9 +303,7 @@ def decide_reserve(
         raise Conflict(f"{application.display_reference} is not on the reserve list.")
     if outcome not in (Outcome.AWARD, Outcome.REJECT):
         raise ValidationError("Choose award or reject.", field="outcome")
-    rationale = (rationale or "").strip()
-    if not rationale:
-        raise ValidationError("Give the rationale for this decision, for the record.", field="rationale")
+    rationale = clean_rationale(rationale)
     parsed = parse_award_amounts(application, amounts or {}) if outcome == Outcome.AWARD else {}
     committed = committed_by_funder(application.call)
     for entry in application.call.funders:

@@ -8,7 +8,6 @@ from grants.applications.models import Application
 from grants.applications.services.common import notify_team
 from grants.awards.models import Award
 from grants.links import external_url
-from grants.notifications.services import queue_email
 
 
 def award_context(award: Award) -> dict[str, Any]:
@@ -27,16 +26,9 @@ def email_award_team(award: Award, template: str, key: str, **context: Any) -> N
 
 def email_leads(award: Award, template: str, key: str, **context: Any) -> None:
     """Tell the lead investigators only (what they must do: accept the agreement)."""
-    for member in award.application.members:
-        if member.role != "lead" or member.user is None or member.accepted_at is None:
-            continue
-        queue_email(
-            template=template,
-            key=f"{key}:{member.user_id}",
-            recipient_email=member.user.email,
-            recipient=member.user,
-            context={**award_context(award), **context, "name": member.user.full_name},
-        )
+    notify_team(
+        award.application, template, key, {**award_context(award), **context}, only=lambda m: m.role == "lead"
+    )
 
 
 def decision_link(application: Application) -> str:

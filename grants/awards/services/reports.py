@@ -3,14 +3,10 @@ accept them or ask for changes."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
-from flask import current_app
-
 from grants.accounts.models import User
-from grants.applications.services.attachments import check_file_name, check_pdf
-from grants.applications.storage import store_bytes
+from grants.applications.services.attachments import check_upload, stored_pdf_fields
 from grants.audit.services import record
 from grants.awards.models import Report, ReportFile
 from grants.awards.services.completion import complete_if_finished
@@ -57,18 +53,10 @@ def add_report_file(
     actor: User, report: Report, *, filename: str | None, content: bytes, now: datetime
 ) -> ReportFile:
     _require_writing(actor, report)
-    name = check_file_name(filename)
-    check_pdf(content, current_app.config["ATTACHMENT_MAX_BYTES"])
+    name = check_upload(filename, content)
     if len(report.files) >= MAX_FILES:
         raise ValidationError(f"Attach at most {MAX_FILES} files to a report.", field="file")
-    attached = ReportFile(
-        original_name=name,
-        stored_name=store_bytes(content),
-        size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        uploaded_by_id=actor.id,
-        uploaded_at=now,
-    )
+    attached = ReportFile(**stored_pdf_fields(actor, name, content, now))
     report.files.append(attached)
     record(actor, "report.file_added", report.award, {"report": [None, report.title], "file": [None, name]})
     return attached

@@ -67,6 +67,18 @@ def _amounts(form, totals) -> dict[int, str]:
     return {t.call_funder.id: form[f"amount_{t.call_funder.id}"].data or "" for t in totals}
 
 
+def _through(service, application):
+    """Run ``service`` (drafting, or deciding from the reserve list) with the form's values."""
+    return lambda form, amounts: service(
+        current_user,
+        application,
+        outcome=form.outcome.data,
+        rationale=form.rationale.data or "",
+        amounts=amounts,
+        now=utcnow(),
+    )
+
+
 def _decision_page(application, form_class, decide_with, **context):
     """The page for one decision: the scores, the envelopes and the form. ``decide_with(form,
     amounts)`` runs the service."""
@@ -99,14 +111,7 @@ def decide(application):
     return _decision_page(
         application,
         DecisionForm,
-        lambda form, amounts: draft_decision(
-            current_user,
-            application,
-            outcome=form.outcome.data,
-            rationale=form.rationale.data or "",
-            amounts=amounts,
-            now=utcnow(),
-        ),
+        _through(draft_decision, application),
         heading=f"Decide {application.display_reference}",
         success=f"Decision on {application.display_reference} saved as a draft. "
         "Nothing is sent until you release.",
@@ -145,14 +150,7 @@ def reserve(application):
     return _decision_page(
         application,
         ReserveForm,
-        lambda form, amounts: decide_reserve(
-            current_user,
-            application,
-            outcome=form.outcome.data,
-            rationale=form.rationale.data or "",
-            amounts=amounts,
-            now=utcnow(),
-        ),
+        _through(decide_reserve, application),
         heading=f"Decide {application.display_reference} from the reserve list",
         intro="This decision is released at once: the team is told straight away.",
         success=f"Decision on {application.display_reference} released.",

@@ -1,10 +1,10 @@
 """Reports: the team writes and submits them with PDFs attached; officers accept them or ask for
 changes. Also where the team records a milestone as achieved."""
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from grants.applications.storage import path_of
+from grants.applications.storage import send_stored_pdf
 from grants.awards.forms import AchievedForm, ReportFileForm, ReportForm, ReportReviewForm
 from grants.awards.services import reports as report_services
 from grants.awards.services.changes import mark_milestone_achieved
@@ -106,17 +106,7 @@ def remove_file(report, file_id: int):
 @bp.get("/report-files/<int:file_id>")
 @declare(SIGNED_IN, load=LOAD_REPORT_FILE, check=can_download_report_file)
 def download_file(report_file):
-    path = path_of(report_file.stored_name)
-    if not path.is_file():
-        abort(404)
-    return send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=report_file.original_name,
-        max_age=0,
-        etag=report_file.sha256,
-    )
+    return send_stored_pdf(report_file, report_file.original_name)
 
 
 @bp.post("/reports/<int:report_id>/review")
