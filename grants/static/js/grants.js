@@ -156,6 +156,10 @@ function autosave(form) {
 function previewEnvelopes(form) {
   const update = () => {
     const awarding = form.elements.outcome.value === "award";
+    // The amounts matter only for an award; with no choice made yet they stay in view.
+    form.querySelectorAll("[data-award-only]").forEach((part) => {
+      part.hidden = form.elements.outcome.value !== "" && !awarding;
+    });
     document.querySelectorAll("[data-envelope]").forEach((box) => {
       const currency = box.dataset.currency;
       const digits = new Intl.NumberFormat("en-GB", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
