@@ -39,8 +39,11 @@ def _render(status: int, message: str | None = None):
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return _render(400, "Your form expired or was sent from elsewhere. Go back, reload the "
-                            "page and submit again; nothing was changed.")
+        return _render(
+            400,
+            "Your form expired or was sent from elsewhere. Go back, reload the "
+            "page and submit again; nothing was changed.",
+        )
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):

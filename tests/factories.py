@@ -23,9 +23,7 @@ class Factory(CallFactoryMixin, ReviewFactoryMixin, AwardFactoryMixin):
 
     def institution(self, name=None, country="GB", email_domain=None) -> Institution:
         n = next(_counter)
-        institution = Institution(
-            name=name or f"Institute {n}", country=country, email_domain=email_domain
-        )
+        institution = Institution(name=name or f"Institute {n}", country=country, email_domain=email_domain)
         self.session.add(institution)
         self.session.flush()
         return institution

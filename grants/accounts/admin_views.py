@@ -79,7 +79,9 @@ def institutions():
     if form.validate_on_submit():
         try:
             created = create_institution(
-                _actor(), name=form.name.data, country=form.country.data,
+                _actor(),
+                name=form.name.data,
+                country=form.country.data,
                 email_domain=form.email_domain.data,
             )
         except DomainError as error:

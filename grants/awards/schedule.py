@@ -41,8 +41,11 @@ def add_months(start: date, months: int) -> date:
 
 
 def end_date_for(start: date, duration_months: int) -> date:
-    """The last day of a project that starts on ``start`` and runs ``duration_months``."""
-    return add_months(start, duration_months) - timedelta(days=1)
+    """The last day of a project that starts on ``start`` and runs ``duration_months``: the day
+    before the anniversary, or the month's last day when the anniversary does not exist (a
+    month from 31 January ends on the last day of February)."""
+    anniversary = add_months(start, duration_months)
+    return anniversary if anniversary.day < start.day else anniversary - timedelta(days=1)
 
 
 def project_years(start: date, end: date) -> int:
@@ -66,7 +69,7 @@ def report_schedule(start: date, end: date) -> list[ReportSlot]:
     final report after the end."""
     slots = []
     year = 1
-    while (period_end := add_months(start, 12 * year) - timedelta(days=1)) < end:
+    while (period_end := end_date_for(start, 12 * year)) < end:
         slots.append(ReportSlot("progress", year, period_end, period_end + PROGRESS_REPORT_GRACE))
         year += 1
     slots.append(ReportSlot("final", 1, end, end + FINAL_REPORT_GRACE))

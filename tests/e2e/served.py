@@ -32,10 +32,33 @@ class ServedGrants:
     def start(self) -> None:
         grants_command(self.env, "db", "upgrade")
         grants_command(self.env, "seed-demo")
-        self._spawn("web", [str(BIN / "flask"), "--app", "grants:create_app", "run",
-                            "--host", "127.0.0.1", "--port", str(self.port)])
-        self._spawn("worker", [str(BIN / "celery"), "-A", "workers.celery_app", "worker", "--pool", "solo",
-                               "--without-gossip", "--without-mingle", "--without-heartbeat"])
+        self._spawn(
+            "web",
+            [
+                str(BIN / "flask"),
+                "--app",
+                "grants:create_app",
+                "run",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+        )
+        self._spawn(
+            "worker",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "workers.celery_app",
+                "worker",
+                "--pool",
+                "solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

@@ -79,7 +79,6 @@ class BoundSession(FlaskSQLAlchemySession):
 class CommittingClient(FlaskClient):
     """A test client that fails any request leaving uncommitted changes in the session."""
 
-
     def open(self, *args, **kwargs):
         # The test's app context outlives requests; each request must start with a fresh ``g``
         # (Flask-Login and Flask-WTF cache the user and the CSRF token there).

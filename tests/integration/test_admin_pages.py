@@ -66,7 +66,8 @@ def test_an_admin_cannot_revoke_their_own_admin_role(client, admin, db_session):
     db_session.refresh(admin)
     assert admin.has_role(Role.ADMIN)
     assert "You cannot change your own administrator role." in client.get(
-        f"/admin/users/{admin.id}").get_data(as_text=True)
+        f"/admin/users/{admin.id}"
+    ).get_data(as_text=True)
 
 
 def test_unknown_account_is_not_found(client, admin):
@@ -74,8 +75,11 @@ def test_unknown_account_is_not_found(client, admin):
 
 
 def test_adding_institutions_with_validation(client, admin, db_session):
-    ok = post_form(client, "/admin/institutions",
-                   {"name": "Zhejiang University", "country": "CN", "email_domain": "@ZJU.edu.cn"})
+    ok = post_form(
+        client,
+        "/admin/institutions",
+        {"name": "Zhejiang University", "country": "CN", "email_domain": "@ZJU.edu.cn"},
+    )
     assert ok.status_code == 302
     created = db_session.query(Institution).filter_by(name="Zhejiang University").one()
     assert created.email_domain == "zju.edu.cn"
@@ -94,8 +98,16 @@ def test_adding_institutions_with_validation(client, admin, db_session):
 
 def test_new_accounts_are_linked_to_their_institution_by_email_domain(client, factory, db_session):
     factory.institution(name="University of Edinburgh", email_domain="ed.ac.uk")
-    post_form(client, "/register", {"full_name": "Emma Lawson", "email": "emma@bio.ed.ac.uk",
-                                    "password": "oat-crop-rotation-5", "confirm": "oat-crop-rotation-5"})
+    post_form(
+        client,
+        "/register",
+        {
+            "full_name": "Emma Lawson",
+            "email": "emma@bio.ed.ac.uk",
+            "password": "oat-crop-rotation-5",
+            "confirm": "oat-crop-rotation-5",
+        },
+    )
     user = db_session.query(User).filter_by(email="emma@bio.ed.ac.uk").one()
     assert user.institution.name == "University of Edinburgh"
     assert user.country == "GB"

@@ -251,7 +251,7 @@ def test_an_offer_not_accepted_in_time_is_refused_until_the_officer_extends_it(f
     extend_offer(officer, award, new_deadline, late)
     factory.session.flush()
     assert award.offer_expires_at > late + timedelta(days=13)
-    assert award.offer_expires_at.astimezone(award.call.zone).date() == new_deadline + timedelta(days=1)
+    assert award.offer_expires_at.astimezone(award.call.zone).date() == new_deadline
     leads_emails = {first.email, second.email}
     assert sent(factory, "award_offered", f"award_offer_extended:{award.id}:") == leads_emails
 
@@ -730,13 +730,17 @@ def test_the_final_report_accepted_with_nothing_left_to_pay_completes_the_award(
     award = factory.award()
     officer = officer_of(factory, award)
     now = noon(award.start_date + timedelta(days=10))
+    progress = write_and_submit(factory, award, report(award, "progress"), now)
     final = write_and_submit(factory, award, report(award, "final"), now)
 
     release(factory, award, payment(award, "GBP", 1), now)
     assert award.state == "active"
     assert complete_if_finished(officer, award, now) is False, "the final report is not accepted yet"
-
     accept_report(factory, award, final, now)
+    assert award.state == "active", "the progress report is not accepted yet"
+    assert complete_if_finished(officer, award, now) is False
+
+    accept_report(factory, award, progress, now)
     assert award.state == "active", "China's payment is still to be made"
     assert award.closed_at is None
 
@@ -753,6 +757,7 @@ def test_accepting_the_final_report_last_completes_the_award(factory):
     for currency in ("GBP", "CNY"):
         release(factory, award, payment(award, currency, 1), now)
     assert award.state == "active"
+    accept_report(factory, award, write_and_submit(factory, award, report(award, "progress"), now), now)
     final = write_and_submit(factory, award, report(award, "final"), now)
     accept_report(factory, award, final, now)
     assert award.state == "completed" and award.closed_at == now
@@ -925,3 +930,24 @@ def test_an_unconflicted_colleague_may_manage_the_same_award(factory):
     factory.session.flush()
     assert milestone in award.milestones
     assert first.state == "released" and first.released_by_id == colleague.id
+
+
+def test_the_portfolio_totals_count_only_money_that_still_stands_and_only_the_filtered_funder(factory):
+    from grants.awards.services.portfolio import PortfolioFilters, portfolio_totals
+
+    kept = factory.award(accept=True)
+    withdrawn = factory.award(accept=False)
+    officer = officer_of(factory, withdrawn)
+    withdraw_offer(officer, withdrawn, "Not accepted in time.", utcnow())
+    factory.session.flush()
+    uk = kept.fundings[0].call_funder.funder
+    totals = {t.funder: t for t in portfolio_totals(PortfolioFilters(), utcnow())}
+    assert withdrawn.fundings[0].call_funder.funder.short_name not in totals
+    kept_total = totals[uk.short_name]
+    assert (
+        kept_total.awarded_minor
+        == kept_total.paid_minor + kept_total.to_pay_minor
+        == kept.fundings[0].amount_minor
+    )
+    only_uk = portfolio_totals(PortfolioFilters(funder_id=uk.id), utcnow())
+    assert [t.funder for t in only_uk] == [uk.short_name]

@@ -287,18 +287,22 @@ def test_the_decision_form_refuses_bad_input_and_saves_nothing(app, factory, sig
 def test_a_conflicted_officer_cannot_open_the_decision_and_the_list_says_another_officer_decides(
     app, factory, sign_in, db_session
 ):
-    call, (application, other), _officer = factory.deciding_call(2)
+    call, (application, other), officer = factory.deciding_call(2)
+    factory.decide(officer, application, amounts={call.funders[0].id: "123,456.78"})
     colleague = factory.officer(institution_id=application.lead_applicant.institution_id)
     db_session.commit()
     office = signed_in(app, sign_in, colleague)
     assert status(office, decision_url(application)) == 403
     refused = post_form(office, decision_url(application), {"outcome": "reject", "rationale": "No."})
     assert refused.status_code == 403
-    assert application.decision is None
+    db_session.refresh(application.decision)
+    assert application.decision.outcome == "award"
 
     html = page(office, f"/manage/calls/{call.id}/decisions")
     conflicted = between(html, f'id="row-{application.id}"', "</tr>")
     assert "Another officer decides" in conflicted and decision_url(application) not in conflicted
+    # The drafted outcome and its amounts are withheld from the conflicted officer too.
+    assert "draft" not in conflicted and "123,456.78" not in conflicted
     free = between(html, f'id="row-{other.id}"', "</tr>")
     assert "Another officer decides" not in free and decision_url(other) in free
 

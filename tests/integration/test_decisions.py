@@ -176,7 +176,23 @@ def test_a_withdrawn_application_has_its_drafted_decision_lapse(factory):
     factory.decide(officer, first)
     factory.decide(officer, second, "reject")
     withdraw_application(first.lead_applicant, first, "We found another funder.", utcnow())
+    # Its drafted award holds no money from the moment it is withdrawn.
+    assert positions_by_currency(call)["GBP"].committed_minor == 0
     release_decisions(officer, call, utcnow())
     factory.session.flush()
     assert first.state == "withdrawn" and first.award is None
     assert positions_by_currency(call)["GBP"].committed_minor == 0
+
+
+def test_a_review_cannot_be_unlocked_once_its_application_is_decided(factory):
+    from grants.reviews.services.reviewing import unlock_review
+
+    call, (application, other), officer = factory.deciding_call(2)
+    factory.submitted_review(officer, application, for_applicant="Well planned.")
+    factory.decide(officer, application, "reject")
+    factory.decide(officer, other, "reject")
+    release_decisions(officer, call, utcnow())
+    review = application.review_assignments[0].review
+    with pytest.raises(Conflict, match="decided"):
+        unlock_review(officer, review, "Please add more.", utcnow())
+    assert review.state == "submitted"

@@ -4,8 +4,16 @@ from tests.integration.conftest import post_form
 
 
 def test_officers_read_delivered_mail(client, factory, sign_in):
-    post_form(client, "/register", {"full_name": "Li Na", "email": "li.na@example.org",
-                                    "password": "rice-paddy-yield-9", "confirm": "rice-paddy-yield-9"})
+    post_form(
+        client,
+        "/register",
+        {
+            "full_name": "Li Na",
+            "email": "li.na@example.org",
+            "password": "rice-paddy-yield-9",
+            "confirm": "rice-paddy-yield-9",
+        },
+    )
     assert factory.deliver_all() == 1
     sign_in(factory.user(roles=("officer",)))
 

@@ -54,10 +54,18 @@ def test_delivering_twice_sends_once(app, db_session, factory):
 
 
 def test_the_same_key_queues_one_row(db_session, factory):
-    first = queue_email(template="role_granted", key="k-1", recipient_email="a@example.org",
-                        context={"name": "A", "role": "Reviewer", "link": "http://x/"})
-    second = queue_email(template="role_granted", key="k-1", recipient_email="a@example.org",
-                         context={"name": "A", "role": "Reviewer", "link": "http://x/"})
+    first = queue_email(
+        template="role_granted",
+        key="k-1",
+        recipient_email="a@example.org",
+        context={"name": "A", "role": "Reviewer", "link": "http://x/"},
+    )
+    second = queue_email(
+        template="role_granted",
+        key="k-1",
+        recipient_email="a@example.org",
+        context={"name": "A", "role": "Reviewer", "link": "http://x/"},
+    )
     assert first.id == second.id
     assert len(factory.outbox()) == 1
 

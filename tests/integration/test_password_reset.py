@@ -73,9 +73,7 @@ def test_weak_new_password_is_refused_and_the_link_still_works(client, factory, 
 def test_reset_link_host_comes_from_configuration_not_the_request(client, factory, app, monkeypatch):
     user = factory.user()
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # the forged host has no cookie
-    response = client.post(
-        "/password/forgot", data={"email": user.email}, headers={"Host": "evil.example"}
-    )
+    response = client.post("/password/forgot", data={"email": user.email}, headers={"Host": "evil.example"})
     assert response.status_code == 302
     [message] = factory.outbox("password_reset")
     assert message.context["link"].startswith(app.config["PUBLIC_BASE_URL"] + "/password/reset/")

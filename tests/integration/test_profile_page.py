@@ -74,11 +74,15 @@ def test_changing_password_ends_other_sessions_only(app, client, factory, sign_i
     sign_in(user, http_client=laptop)
     sign_in(user, http_client=phone)
 
-    response = post_form(laptop, "/profile/password", {
-        "pw-current_password": factory.PASSWORD,
-        "pw-new_password": "teff-grain-survey-2",
-        "pw-confirm": "teff-grain-survey-2",
-    })
+    response = post_form(
+        laptop,
+        "/profile/password",
+        {
+            "pw-current_password": factory.PASSWORD,
+            "pw-new_password": "teff-grain-survey-2",
+            "pw-confirm": "teff-grain-survey-2",
+        },
+    )
 
     assert response.status_code == 302
     assert "1 other signed-in session(s) were signed out" in laptop.get("/profile").get_data(as_text=True)
@@ -91,11 +95,15 @@ def test_wrong_current_password_is_refused_and_the_profile_stays_filled(client, 
     user = factory.user(name="Zhang Wei")
     sign_in(user)
     before = user.password_hash
-    response = post_form(client, "/profile/password", {
-        "pw-current_password": "not-my-password",
-        "pw-new_password": "teff-grain-survey-2",
-        "pw-confirm": "teff-grain-survey-2",
-    })
+    response = post_form(
+        client,
+        "/profile/password",
+        {
+            "pw-current_password": "not-my-password",
+            "pw-new_password": "teff-grain-survey-2",
+            "pw-confirm": "teff-grain-survey-2",
+        },
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Your current password is incorrect." in body

@@ -121,6 +121,10 @@ def test_add_months_keeps_the_day_clamped_to_the_months_end(start, months, expec
         (date(2019, 3, 15), 12, date(2020, 3, 14)),
         (date(2019, 12, 1), 1, date(2019, 12, 31)),
         (date(2019, 10, 1), 18, date(2021, 3, 31)),
+        # No 31 February or 29 February 2025: the project ends on the month's last day.
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
     ],
 )
 def test_end_date_is_the_day_before_the_same_day_duration_months_later(start, months, expected):

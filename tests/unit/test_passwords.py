@@ -31,8 +31,13 @@ def test_refused_passwords_say_why(password, problem):
 
 @pytest.mark.parametrize(
     "password",
-    ["barley-yield-7", "correct horse battery staple", "短语密码也可以使用", "wheat rust " * 7,
-     "Tr0ub4dor&3x"],
+    [
+        "barley-yield-7",
+        "correct horse battery staple",
+        "短语密码也可以使用",
+        "wheat rust " * 7,
+        "Tr0ub4dor&3x",
+    ],
 )
 def test_acceptable_passwords_have_no_composition_rules(password):
     assert password_problem(password, email="a@example.org", name="A B") is None

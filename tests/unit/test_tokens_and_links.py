@@ -30,8 +30,9 @@ def test_expired_token_says_so():
 def test_tampered_token_is_refused():
     token = sign("verify-email", {"user": 3})
     with pytest.raises(InvalidToken):
-        unsign("verify-email", token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1],
-               timedelta(hours=1))
+        unsign(
+            "verify-email", token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1], timedelta(hours=1)
+        )
 
 
 def test_external_urls_use_the_configured_base(app, monkeypatch):

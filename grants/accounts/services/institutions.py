@@ -21,9 +21,7 @@ def institution_for_email(email: str) -> Institution | None:
     candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
     if not candidates:
         return None
-    matches = db.session.scalars(
-        select(Institution).where(Institution.email_domain.in_(candidates))
-    ).all()
+    matches = db.session.scalars(select(Institution).where(Institution.email_domain.in_(candidates))).all()
     # The most specific domain wins (dept.ox.ac.uk over ox.ac.uk).
     return max(matches, key=lambda inst: len(inst.email_domain or ""), default=None)
 
@@ -49,6 +47,10 @@ def create_institution(actor, *, name: str, country: str, email_domain: str | No
         raise Conflict("Another institution already uses this email domain.", field="email_domain")
     institution = Institution(name=name, country=country, email_domain=domain)
     db.session.add(institution)
-    record(actor, "institution.created", institution,
-           {"name": [None, name], "country": [None, country], "email_domain": [None, domain]})
+    record(
+        actor,
+        "institution.created",
+        institution,
+        {"name": [None, name], "country": [None, country], "email_domain": [None, domain]},
+    )
     return institution

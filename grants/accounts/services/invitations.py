@@ -99,7 +99,5 @@ def accept_invitation(user: User, token: str) -> RoleInvitation:
 
 def recent_invitations(limit: int = 50) -> list[RoleInvitation]:
     return list(
-        db.session.scalars(
-            select(RoleInvitation).order_by(RoleInvitation.created_at.desc()).limit(limit)
-        )
+        db.session.scalars(select(RoleInvitation).order_by(RoleInvitation.created_at.desc()).limit(limit))
     )

@@ -118,9 +118,7 @@ def end_session(user: User, token: str | None) -> None:
 
 def end_other_sessions(user: User, keep_token: str | None = None) -> int:
     """End every live session of ``user`` except ``keep_token``'s; returns how many ended."""
-    statement = update(AuthSession).where(
-        AuthSession.user_id == user.id, AuthSession.ended_at.is_(None)
-    )
+    statement = update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.ended_at.is_(None))
     if keep_token:
         statement = statement.where(AuthSession.token_hash != token_digest(keep_token))
     result = db.session.execute(statement.values(ended_at=utcnow()))

@@ -46,8 +46,9 @@ def invite_reviewer():
             )
         except DomainError as error:
             status = attach_error(form, error)
-            return render_form("accounts/invite_reviewer.html", form, status,
-                               invitations=invitations.recent_invitations())
+            return render_form(
+                "accounts/invite_reviewer.html", form, status, invitations=invitations.recent_invitations()
+            )
         flash_success(f"Invitation sent to {form.email.data}.")
         return redirect(url_for(".invite_reviewer"))
     return render_form("accounts/invite_reviewer.html", form, invitations=invitations.recent_invitations())

@@ -20,10 +20,14 @@ from grants.web import attach_error, client_address, flash_success, render_form,
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @declare(PUBLIC)
-@limiter.limit(sign_in_account_limit, key_func=sign_in_account_key, methods=["POST"],
-               deduct_when=failed_attempt, scope="sign-in-account")
-@limiter.limit(sign_in_address_limit, methods=["POST"], deduct_when=failed_attempt,
-               scope="sign-in-address")
+@limiter.limit(
+    sign_in_account_limit,
+    key_func=sign_in_account_key,
+    methods=["POST"],
+    deduct_when=failed_attempt,
+    scope="sign-in-account",
+)
+@limiter.limit(sign_in_address_limit, methods=["POST"], deduct_when=failed_attempt, scope="sign-in-address")
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -39,13 +43,16 @@ def sign_in():
             status = attach_error(form, error)
         else:
             session.clear()  # nothing from before sign-in survives (session fixation)
-            sessions.start_session(
-                user, user_agent=request.user_agent.string, ip_address=client_address()
-            )
+            sessions.start_session(user, user_agent=request.user_agent.string, ip_address=client_address())
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
-        return render_form("accounts/sign_in.html", form, status, unverified=unverified,
-                           resend_form=EmailOnlyForm(email=form.email.data))
+        return render_form(
+            "accounts/sign_in.html",
+            form,
+            status,
+            unverified=unverified,
+            resend_form=EmailOnlyForm(email=form.email.data),
+        )
     return render_form("accounts/sign_in.html", form, unverified=False, resend_form=None)
 
 

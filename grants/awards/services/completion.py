@@ -11,11 +11,13 @@ from grants.awards.states import AwardState, PaymentState, ReportState
 
 
 def complete_if_finished(actor: User, award: Award, now: datetime) -> bool:
-    """Close an active award whose final report is accepted and whose payments are all made."""
+    """Close an active award whose reports are all accepted (the final one included) and whose
+    payments are all made."""
     if award.state != AwardState.ACTIVE:
         return False
     final_accepted = any(r.kind == "final" and r.state == ReportState.ACCEPTED for r in award.reports)
-    if not final_accepted or any(p.state == PaymentState.SCHEDULED for p in award.payments):
+    reports_in = all(r.state in (ReportState.ACCEPTED, ReportState.CANCELLED) for r in award.reports)
+    if not (final_accepted and reports_in) or any(p.state == PaymentState.SCHEDULED for p in award.payments):
         return False
     award.state = AwardState.COMPLETED
     award.closed_at = now

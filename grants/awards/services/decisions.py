@@ -304,6 +304,10 @@ def decide_reserve(
     if outcome not in (Outcome.AWARD, Outcome.REJECT):
         raise ValidationError("Choose award or reject.", field="outcome")
     rationale = clean_rationale(rationale)
+    if outcome == Outcome.AWARD and not application.call.programme.ip_terms.strip():
+        raise Conflict(
+            "Awards name the programme's intellectual-property terms; write them on the programme first."
+        )
     parsed = parse_award_amounts(application, amounts or {}) if outcome == Outcome.AWARD else {}
     committed = committed_by_funder(application.call)
     for entry in application.call.funders:

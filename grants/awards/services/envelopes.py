@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from grants.applications.models import Application
 from grants.awards.models import Award, Decision, DecisionAmount, Payment
 from grants.awards.states import COMMITTED_PAYMENT_STATES, DecisionState, Outcome
 from grants.calls.models import Call, CallFunder
 from grants.extensions import db
 from grants.money import format_money
+from grants.reviews.services.pool import REVIEWABLE_STATES
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,13 @@ def committed_by_funder(call: Call) -> dict[int, int]:
     drafted = db.session.execute(
         select(DecisionAmount.call_funder_id, func.sum(DecisionAmount.amount_minor))
         .join(Decision)
+        .join(Application, Application.id == Decision.application_id)
         .where(
             Decision.call_id == call.id,
             Decision.state == DecisionState.DRAFT,
             Decision.outcome == Outcome.AWARD,
+            # A draft on an application withdrawn since lapses: it holds no money.
+            Application.state.in_(REVIEWABLE_STATES),
         )
         .group_by(DecisionAmount.call_funder_id)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from grants.accounts.models import User
 from grants.applications.models import Application
@@ -189,7 +189,7 @@ def extend_offer(actor: User, award: Award, new_deadline: date | None, now: date
         raise Conflict("Only an offer waiting for acceptance can be extended.")
     if new_deadline is None:
         raise ValidationError("Enter the new acceptance deadline.", field="deadline")
-    deadline = datetime.combine(new_deadline + timedelta(days=1), datetime.min.time(), award.call.zone)
+    deadline = datetime.combine(new_deadline, time(23, 59), award.call.zone)
     if deadline <= now:
         raise ValidationError("The new deadline must be in the future.", field="deadline")
     before = award.offer_expires_at

@@ -15,7 +15,13 @@ from grants.accounts.models import User
 from grants.applications.models import Application, TeamMember
 from grants.awards.models import Award, AwardFunding, Milestone, Payment, Report, ReportFile
 from grants.awards.services.offers import lead_members, offer_lapsed
-from grants.awards.states import LATE_REPORT_STATES, OPEN_REPORT_STATES, AwardState, PaymentState
+from grants.awards.states import (
+    COMMITTED_PAYMENT_STATES,
+    LATE_REPORT_STATES,
+    OPEN_REPORT_STATES,
+    AwardState,
+    PaymentState,
+)
 from grants.calls.models import Call, CallFunder, Funder
 from grants.extensions import db
 from grants.money import format_money
@@ -106,35 +112,33 @@ class FunderTotal:
 
 
 def portfolio_totals(filters: PortfolioFilters, now: datetime) -> list[FunderTotal]:
-    """Totals per funder and currency over every award the filters match (not just one page).
-    Amounts in different currencies are never added together."""
+    """Totals per funder and currency over every award the filters match (not just one page),
+    from the payments that stand: awarded is paid plus still to pay, so a withdrawn offer or the
+    cancelled part of a terminated award no longer counts. Filtered by funder, only that funder's
+    money is totalled. Amounts in different currencies are never added together."""
     award_ids = _filtered(filters, now).with_only_columns(Award.id).scalar_subquery()
-    awarded = db.session.execute(
-        select(Funder.short_name, AwardFunding.currency, func.sum(AwardFunding.amount_minor))
-        .join(CallFunder, CallFunder.id == AwardFunding.call_funder_id)
-        .join(Funder, Funder.id == CallFunder.funder_id)
-        .where(AwardFunding.award_id.in_(award_ids))
-        .group_by(Funder.short_name, AwardFunding.currency)
-    ).all()
-    by_state: dict[tuple[str, str, str], int] = defaultdict(int)
-    for name, currency, state, amount in db.session.execute(
+    statement = (
         select(Funder.short_name, Payment.currency, Payment.state, func.sum(Payment.amount_minor))
         .join(CallFunder, CallFunder.id == Payment.call_funder_id)
         .join(Funder, Funder.id == CallFunder.funder_id)
-        .where(Payment.award_id.in_(award_ids))
+        .where(Payment.award_id.in_(award_ids), Payment.state.in_(COMMITTED_PAYMENT_STATES))
         .group_by(Funder.short_name, Payment.currency, Payment.state)
-    ):
-        by_state[(name, currency, state)] += int(amount or 0)
+    )
+    if filters.funder_id:
+        statement = statement.where(Funder.id == filters.funder_id)
+    by_state: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for name, currency, state, amount in db.session.execute(statement):
+        by_state[(name, currency)][state] += int(amount or 0)
     return sorted(
         (
             FunderTotal(
                 name,
                 currency,
-                int(total or 0),
-                by_state[(name, currency, PaymentState.RELEASED)],
-                by_state[(name, currency, PaymentState.SCHEDULED)],
+                sum(states.values()),
+                states[PaymentState.RELEASED],
+                states[PaymentState.SCHEDULED],
             )
-            for name, currency, total in awarded
+            for (name, currency), states in by_state.items()
         ),
         key=lambda t: (t.funder, t.currency),
     )

@@ -28,6 +28,9 @@ SECTIONS = {
 
 
 def _require_writing(actor: User, report: Report) -> None:
+    # The award first, as terminations and extensions take it: a submission is never overwritten
+    # by a schedule change that read the report before it.
+    lock_and_reload(report.award)
     lock_and_reload(report)
     if not can_write_report(actor, report):
         if team_membership(actor, report.award.application) is not None and report.award.state == "offered":
@@ -98,6 +101,7 @@ def submit_report(actor: User, report: Report, now: datetime) -> Report:
 def review_report(actor: User, report: Report, *, accept: bool, note: str, now: datetime) -> Report:
     """Accept a submitted report, or send it back with what to change."""
     require_managing(actor, report.award)
+    lock_and_reload(report.award)
     lock_and_reload(report)
     note = (note or "").strip()
     if not accept and not note:

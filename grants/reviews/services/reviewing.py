@@ -118,6 +118,8 @@ def unlock_review(actor: User, review: Review, reason: str, now: datetime) -> Re
     lock_and_reload(assignment)
     if assignment.state != AssignmentState.ACCEPTED:
         raise Conflict("The reviewer is no longer on this application; their review stays as it is.")
+    if assignment.application.state not in REVIEWABLE_STATES:
+        raise Conflict("The application has been decided; its reviews stay as they were released.")
     reason = clean_reason(reason, "Tell the reviewer what to change.")
     check_review_transition(review.state, ReviewState.DRAFT)
     review.state = ReviewState.DRAFT
