@@ -56,6 +56,11 @@ class NewEndForm(FlaskForm):
     reason = TextAreaField("Reason", [Optional(), Length(max=2000)])
 
 
+class NewStartForm(FlaskForm):
+    start_date = DateField("New start date", [Optional()])
+    reason = TextAreaField("Reason", [Optional(), Length(max=2000)])
+
+
 class TransferForm(FlaskForm):
     call_funder_id = SelectField("Funder", coerce=int)
     from_category = SelectField("From", choices=CATEGORY_CHOICES)

@@ -15,7 +15,7 @@ from grants.applications.services.confirmations import confirm_side
 from grants.applications.services.submission import submit_application
 from grants.audit.models import AuditEvent
 from grants.awards.models import Report
-from grants.awards.schedule import add_months
+from grants.awards.schedule import add_months, end_date_for
 from grants.awards.services.changes import (
     add_milestone,
     extend_award,
@@ -951,3 +951,38 @@ def test_the_portfolio_totals_count_only_money_that_still_stands_and_only_the_fi
     )
     only_uk = portfolio_totals(PortfolioFilters(funder_id=uk.id), utcnow())
     assert [t.funder for t in only_uk] == [uk.short_name]
+
+
+def test_the_start_date_moves_only_before_acceptance_and_the_schedules_follow(factory):
+    from grants.awards.services.offers import move_start
+
+    award = factory.award(accept=False)
+    officer = officer_of(factory, award)
+    total = {f.currency: f.amount_minor for f in award.fundings}
+    new_start = award.start_date + timedelta(days=45)
+    with pytest.raises(ValidationError) as refused:
+        move_start(officer, award, new_start, " ", utcnow())
+    assert refused.value.field == "reason"
+    with pytest.raises(ValidationError):
+        move_start(officer, award, utcnow().date() - timedelta(days=1), "Too late.", utcnow())
+
+    move_start(officer, award, new_start, "The postdoc starts later.", utcnow())
+    factory.session.flush()
+    assert award.start_date == new_start
+    assert (
+        award.end_date
+        == award.original_end_date
+        == end_date_for(new_start, award.application.duration_months)
+    )
+    assert min(p.due_on for p in award.payments) == new_start
+    for currency, amount in total.items():
+        assert sum(p.amount_minor for p in award.payments if p.currency == currency) == amount
+    final = report(award, "final")
+    assert final.due_date == award.end_date + timedelta(days=90)
+    assert "award.start_moved" in actions_on(factory, award)
+    assert factory.outbox("award_changed")
+
+    lead = uk_lead(award)
+    accept_agreement(lead, award, utcnow())
+    with pytest.raises(Conflict, match="has accepted"):
+        move_start(officer, award, new_start + timedelta(days=30), "Again.", utcnow())

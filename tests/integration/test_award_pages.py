@@ -704,3 +704,20 @@ def test_terminating_an_award_shows_field_errors_then_ends_it_and_cancels_later_
     assert states["Progress report 1"] == "cancelled" and states["Final report"] == "due"
     html = page(office, f"/awards/{award.id}")
     assert "Terminated" in html and "The PI left." in html
+
+
+def test_the_officer_moves_an_offers_start_date_over_http(app, factory, sign_in, db_session):
+    award = factory.award(accept=False)
+    officer = db_session.get(User, award.offered_by_id)
+    db_session.commit()
+    office = signed_in(app, sign_in, officer)
+    assert "Change the start date" in page(office, f"/awards/{award.id}")
+    url = f"/manage/awards/{award.id}/offer/start"
+    missing = post_form(office, url, {"start_date": "", "reason": "Later start."})
+    assert missing.status_code == 422 and "Enter the new start date." in missing.get_data(as_text=True)
+    new_start = award.start_date + timedelta(days=31)
+    moved = post_form(office, url, {"start_date": new_start.isoformat(), "reason": "Later start."})
+    assert moved.status_code == 303
+    db_session.refresh(award)
+    assert award.start_date == new_start
+    assert new_start.strftime("%d %B %Y") in page(office, f"/awards/{award.id}/letter")

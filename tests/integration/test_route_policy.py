@@ -155,6 +155,7 @@ ACCESS = {
     "awards.transfer": ("GET", "/manage/awards/{award}/transfer", OFFICER),
     "awards.add_milestone": ("GET", "/manage/awards/{award}/milestones", OFFICER),
     "awards.extend_offer_deadline": ("GET", "/manage/awards/{award}/offer/extend", OFFICER),
+    "awards.move_start_date": ("GET", "/manage/awards/{award}/offer/start", OFFICER),
     "awards.withdraw": ("GET", "/manage/awards/{award}/offer/withdraw", OFFICER),
     "awards.release_payment_page": ("GET", "/manage/payments/{payment}/release", OFFICER),
     "awards.report": ("GET", "/reports/{report}", NOT_MY_AWARD),

@@ -21,7 +21,7 @@ from grants.awards.models import (
 )
 from grants.awards.schedule import apportion, end_date_for, payment_schedule
 from grants.awards.services.mail import email_award_team, email_leads
-from grants.awards.services.schedules import schedule_reports
+from grants.awards.services.schedules import moves_text, schedule_reports
 from grants.awards.states import AwardState, PaymentState, ReportState, check_award_transition
 from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied, ValidationError
@@ -103,7 +103,7 @@ def _requested(application: Application, call_funder_id: int) -> list:
     return [line for line in application.budget_lines if line.call_funder_id == call_funder_id]
 
 
-def _split_budget(award: Award, application: Application, amount: DecisionAmount) -> None:
+def _split_budget(award: Award, application: Application, amount: DecisionAmount | AwardFunding) -> None:
     """The award's budget per category, in proportion to the request (exactly the request when
     the award is the full amount)."""
     by_category: dict[str, int] = defaultdict(int)
@@ -122,7 +122,7 @@ def _split_budget(award: Award, application: Application, amount: DecisionAmount
         )
 
 
-def _schedule_payments(award: Award, application: Application, amount: DecisionAmount) -> None:
+def _schedule_payments(award: Award, application: Application, amount: DecisionAmount | AwardFunding) -> None:
     by_year: dict[int, int] = defaultdict(int)
     for line in _requested(application, amount.call_funder_id):
         by_year[line.year] += line.amount_minor
@@ -225,4 +225,56 @@ def withdraw_offer(actor: User, award: Award, reason: str, now: datetime) -> Awa
             report.state = ReportState.CANCELLED
     record(actor, "award.withdrawn", award, {"state": ["offered", "withdrawn"], "reason": [None, reason]})
     email_award_team(award, "award_withdrawn", f"award_withdrawn:{award.id}", reason=reason)
+    return award
+
+
+def move_start(actor: User, award: Award, new_start: date | None, reason: str, now: datetime) -> Award:
+    """Agree a different start date before anyone has accepted the offer. The project keeps its
+    length; the payments and reports are scheduled again from the new dates, and the leads are
+    told (the letter they accept shows the new dates)."""
+    require_managing(actor, award)
+    lock_and_reload(award)
+    if award.state != AwardState.OFFERED:
+        raise Conflict("The start date can change only while the offer waits for acceptance.")
+    if award.acceptances:
+        raise Conflict(
+            "A lead investigator has accepted the offer with its dates. Withdraw it and decide the "
+            "application again from the reserve list, or agree an extension once the award is active."
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give the reason for the new start date.", field="reason")
+    if new_start is None:
+        raise ValidationError("Enter the new start date.", field="start_date")
+    if new_start < now.astimezone(award.call.zone).date():
+        raise ValidationError("The start date cannot be in the past.", field="start_date")
+    before = (award.start_date, award.end_date)
+    application = award.application
+    award.start_date = new_start
+    award.end_date = award.original_end_date = end_date_for(
+        new_start, application.duration_months or application.call.min_duration_months
+    )
+    for payment in list(award.payments):
+        award.payments.remove(payment)
+    db.session.flush()
+    for funding in award.fundings:
+        _schedule_payments(award, application, funding)
+    moved = schedule_reports(award)
+    record(
+        actor,
+        "award.start_moved",
+        award,
+        {
+            "start_date": [before[0].isoformat(), new_start.isoformat()],
+            "end_date": [before[1].isoformat(), award.end_date.isoformat()],
+            "reason": [None, reason],
+            "reports": [None, moves_text(moved)],
+        },
+    )
+    email_leads(
+        award,
+        "award_changed",
+        f"award_start_moved:{award.id}:{new_start.isoformat()}",
+        change=f"The award now runs from {new_start:%d %B %Y} to {award.end_date:%d %B %Y}. {reason}",
+    )
     return award

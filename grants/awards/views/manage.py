@@ -3,9 +3,17 @@
 from flask import render_template, request, url_for
 from flask_login import current_user
 
-from grants.awards.forms import DeadlineForm, MilestoneForm, NewEndForm, PaymentForm, ReasonForm, TransferForm
+from grants.awards.forms import (
+    DeadlineForm,
+    MilestoneForm,
+    NewEndForm,
+    NewStartForm,
+    PaymentForm,
+    ReasonForm,
+    TransferForm,
+)
 from grants.awards.services import changes
-from grants.awards.services.offers import extend_offer, withdraw_offer
+from grants.awards.services.offers import extend_offer, move_start, withdraw_offer
 from grants.awards.services.payments import award_today, payment_blockers, release_payment
 from grants.awards.services.portfolio import PortfolioFilters, portfolio_page, portfolio_totals
 from grants.awards.states import AwardState
@@ -143,6 +151,23 @@ def extend_offer_deadline(award):
         back_label=award.reference,
         success="The offer deadline has moved and the lead investigators have been told.",
         submit="Extend the offer",
+    )
+
+
+@bp.route("/manage/awards/<int:award_id>/offer/start", methods=["GET", "POST"])
+@declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
+def move_start_date(award):
+    form = NewStartForm()
+    return form_page(
+        form,
+        lambda: move_start(current_user, award, form.start_date.data, form.reason.data or "", utcnow()),
+        heading=f"Change the start date of {award.reference}",
+        intro=f"The offer runs from {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}. The project "
+        "keeps its length; payments and reports are scheduled again, and the lead investigators are told.",
+        back=_back(award),
+        back_label=award.reference,
+        success="The start date has moved; payments and reports follow it.",
+        submit="Change the start date",
     )
 
 
