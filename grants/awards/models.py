@@ -219,7 +219,7 @@ class Report(db.Model):
 
     @property
     def title(self) -> str:
-        return "Final report" if self.kind == "final" else f"Progress report {self.sequence}"
+        return report_title(self.kind, self.sequence)
 
     @property
     def state_label(self) -> str:
@@ -237,6 +237,10 @@ class Report(db.Model):
         """Due date passed and not yet accepted: payments wait, even for a report that came in on
         time and is waiting for the officer."""
         return self.due_date < today and self.state not in (ReportState.ACCEPTED, ReportState.CANCELLED)
+
+
+def report_title(kind: str, sequence: int) -> str:
+    return "Final report" if kind == "final" else f"Progress report {sequence}"
 
 
 class ReportFile(StoredPdf, db.Model):

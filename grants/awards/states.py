@@ -54,11 +54,6 @@ def check_award_transition(current: str, target: AwardState) -> None:
     _check(AWARD_TRANSITIONS, AwardState(current), target, "An award")
 
 
-class ReportKind(StrEnum):
-    PROGRESS = "progress"
-    FINAL = "final"
-
-
 class ReportState(StrEnum):
     DUE = "due"
     SUBMITTED = "submitted"

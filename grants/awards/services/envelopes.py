@@ -47,11 +47,6 @@ class EnvelopePosition:
     def is_over(self) -> bool:
         return self.over_minor > 0
 
-    @property
-    def share_committed(self) -> float:
-        """For the bar on the page only; every figure shown is the exact integer."""
-        return self.committed_minor / self.envelope_minor if self.envelope_minor else 1.0
-
     def text(self, minor: int) -> str:
         return format_money(minor, self.currency)
 

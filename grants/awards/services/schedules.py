@@ -7,7 +7,7 @@ ones still owed take the new dates; the ones the new dates no longer need are ca
 
 from __future__ import annotations
 
-from grants.awards.models import Award, Report
+from grants.awards.models import Award, Report, report_title
 from grants.awards.schedule import report_schedule
 from grants.awards.states import ReportState
 
@@ -26,7 +26,7 @@ def schedule_reports(award: Award) -> list[tuple[str, str | None, str]]:
                     kind=slot.kind, sequence=slot.sequence, period_end=slot.period_end, due_date=slot.due_date
                 )
             )
-            moved.append((_name(*key), None, slot.due_date.isoformat()))
+            moved.append((report_title(*key), None, slot.due_date.isoformat()))
         elif report.is_editable and (report.due_date, report.period_end) != (slot.due_date, slot.period_end):
             moved.append((report.title, report.due_date.isoformat(), slot.due_date.isoformat()))
             report.due_date, report.period_end = slot.due_date, slot.period_end
@@ -35,10 +35,6 @@ def schedule_reports(award: Award) -> list[tuple[str, str | None, str]]:
             report.state = ReportState.CANCELLED
             moved.append((report.title, report.due_date.isoformat(), "cancelled"))
     return moved
-
-
-def _name(kind: str, sequence: int) -> str:
-    return "Final report" if kind == "final" else f"Progress report {sequence}"
 
 
 def moves_text(moved: list[tuple[str, str | None, str]]) -> str:
