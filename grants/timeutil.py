@@ -1,13 +1,30 @@
 """UTC time: one clock for the whole app, and a column type that keeps times aware."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# Set only while the demo plays its history forward (``clock_at``); never in a request or task.
+_set_back: ContextVar[datetime | None] = ContextVar("grants_clock_set_back", default=None)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _set_back.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Read the clock as ``moment`` inside the block, so what the demo seeds (audit events
+    included) carries the date its story gives it, not the date it was seeded."""
+    token = _set_back.set(moment)
+    try:
+        yield
+    finally:
+        _set_back.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.audit.models import AuditEvent
 from grants.extensions import db
+from grants.timeutil import utcnow
 
 
 def record(
@@ -23,6 +24,7 @@ def record(
         subject_type=type(subject).__name__,
         subject_id=getattr(subject, "id", None),
         changes=changes or {},
+        occurred_at=utcnow(),  # when the change happened, not when the session next flushes
     )
     db.session.add(event)
     return event

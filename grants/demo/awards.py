@@ -25,6 +25,7 @@ from grants.demo.applications import ProposalText, complete_joint_application
 from grants.extensions import db
 from grants.reviews.services import invitations
 from grants.reviews.services.reviewing import ReviewInput, save_review
+from grants.timeutil import clock_at
 
 IP_TERMS = """Intellectual property created in the project belongs to the institution whose staff create it.
 Where staff of both countries create it together, the institutions own it jointly and agree its
@@ -107,26 +108,42 @@ def seed_decided_call(now: datetime, officer: User, make_call) -> Call | None:
         funders=funders,
         review_due=now - timedelta(days=600),
     )
-    lifecycle.open_call(officer, call, opened + timedelta(hours=1))
+    with clock_at(opened + timedelta(hours=1)):
+        lifecycle.open_call(officer, call, opened + timedelta(hours=1))
     submitted_at = now - timedelta(days=645)
     applications = []
-    for uk_email, cn_email, title, area, _, _ in PROPOSALS:
-        text = ProposalText(
-            title, f"{title}: joint field work in the UK and China.", area, area.lower(), "90,000", "700,000"
-        )
-        application = complete_joint_application(call, _user(uk_email), _user(cn_email), submitted_at, text)
-        _add_second_year(application, submitted_at)
-        submit_application(application.lead_applicant, application.id, submitted_at)
-        applications.append(application)
-    lifecycle.close_call(None, call, now - timedelta(days=640))
-    lifecycle.start_reviewing(officer, call)
-    _review(officer, call, applications, now - timedelta(days=620))
+    with clock_at(submitted_at):
+        for uk_email, cn_email, title, area, _, _ in PROPOSALS:
+            text = ProposalText(
+                title,
+                f"{title}: joint field work in the UK and China.",
+                area,
+                area.lower(),
+                "90,000",
+                "700,000",
+            )
+            application = complete_joint_application(
+                call, _user(uk_email), _user(cn_email), submitted_at, text
+            )
+            _add_second_year(application, submitted_at)
+            submit_application(application.lead_applicant, application.id, submitted_at)
+            applications.append(application)
+    with clock_at(now - timedelta(days=640)):
+        lifecycle.close_call(None, call, now - timedelta(days=640))
+        lifecycle.start_reviewing(officer, call)
+    with clock_at(now - timedelta(days=620)):
+        _review(officer, call, applications, now - timedelta(days=620))
     released = now - timedelta(days=580)
-    for application, (*_, outcome, _) in zip(applications, PROPOSALS, strict=True):
-        decisions.draft_decision(
-            officer, application, outcome=outcome, rationale="Panel ranking and the envelope.", now=released
-        )
-    decisions.release_decisions(officer, call, released)
+    with clock_at(released):
+        for application, (*_, outcome, _) in zip(applications, PROPOSALS, strict=True):
+            decisions.draft_decision(
+                officer,
+                application,
+                outcome=outcome,
+                rationale="Panel ranking and the envelope.",
+                now=released,
+            )
+        decisions.release_decisions(officer, call, released)
     for application, (*_, story) in zip(applications, PROPOSALS, strict=True):
         if story:
             _live_award(officer, application.award, story, released, now)
@@ -181,61 +198,63 @@ def _review(officer: User, call: Call, applications, now: datetime) -> None:
 
 
 def _live_award(officer: User, award: Award, story: str, released: datetime, now: datetime) -> None:
-    """Play an award's life forward from its offer to today."""
+    """Play an award's life forward from its offer to today, each step at the time it happened."""
     accepted = released + timedelta(days=9)
-    for member in lead_members(award.application):
-        accept_agreement(member.user, award, accepted)
+    with clock_at(accepted):
+        for member in lead_members(award.application):
+            accept_agreement(member.user, award, accepted)
     start = datetime.combine(award.start_date, datetime.min.time(), award.call.zone)
     _pay_due(officer, award, start + timedelta(days=3))
     lead = award.application.lead_applicant
     first = next(r for r in award.reports if r.kind == "progress")
     if story == "report_overdue":
         return
-    reports.save_report(
-        lead,
-        first,
-        summary="Year one went to plan: both field sites are running and the joint sampling "
-        "protocol is agreed.",
-        outcomes="Two joint workshops; one dataset published; a PhD student exchange in the spring.",
-        problems="Customs delayed the sensors for six weeks; the schedule has absorbed it.",
-    )
     submitted = datetime.combine(first.due_date, datetime.min.time(), award.call.zone) - timedelta(days=5)
-    reports.submit_report(lead, first, submitted)
-    if story == "extended":
-        changes.extend_award(
-            officer,
-            award,
-            award.end_date + timedelta(days=182),
-            "Field season lost to flooding at the Zhejiang site; no extra money needed.",
+    with clock_at(submitted):
+        reports.save_report(
+            lead,
+            first,
+            summary="Year one went to plan: both field sites are running and the joint sampling "
+            "protocol is agreed.",
+            outcomes="Two joint workshops; one dataset published; a PhD student exchange in the spring.",
+            problems="Customs delayed the sensors for six weeks; the schedule has absorbed it.",
         )
+        reports.submit_report(lead, first, submitted)
+    if story == "extended":
+        with clock_at(submitted + timedelta(days=20)):
+            changes.extend_award(
+                officer,
+                award,
+                award.end_date + timedelta(days=182),
+                "Field season lost to flooding at the Zhejiang site; no extra money needed.",
+            )
         return
-    reports.review_report(
-        officer, first, accept=True, note="Thank you: a clear report.", now=submitted + timedelta(days=4)
-    )
+    reviewed = submitted + timedelta(days=4)
+    with clock_at(reviewed):
+        reports.review_report(officer, first, accept=True, note="Thank you: a clear report.", now=reviewed)
     _pay_due(officer, award, min(now, submitted + timedelta(days=10)))
-    changes.add_milestone(
-        officer, award, "Joint soil carbon dataset published", award.start_date + timedelta(days=300)
-    )
-    changes.add_milestone(
-        officer, award, "Farmer field days in both countries", award.end_date - timedelta(days=60)
-    )
-    changes.mark_milestone_achieved(
-        lead,
-        award.milestones[0],
-        award.start_date + timedelta(days=290),
-        "Published in the national soil archive with a DOI.",
-    )
+    with clock_at(accepted + timedelta(days=1)):
+        changes.add_milestone(
+            officer, award, "Joint soil carbon dataset published", award.start_date + timedelta(days=300)
+        )
+        changes.add_milestone(
+            officer, award, "Farmer field days in both countries", award.end_date - timedelta(days=60)
+        )
+    achieved = award.start_date + timedelta(days=290)
+    with clock_at(datetime.combine(achieved, datetime.min.time(), award.call.zone) + timedelta(hours=10)):
+        changes.mark_milestone_achieved(
+            lead, award.milestones[0], achieved, "Published in the national soil archive with a DOI."
+        )
 
 
 def _pay_due(officer: User, award: Award, when: datetime) -> None:
-    """Release every payment due by ``when`` that nothing holds back."""
+    """Release, at ``when``, every payment due by then that nothing holds back."""
     today = payments.award_today(award, when)
-    for payment in list(award.payments):
-        if (
-            payment.state == "scheduled"
-            and payment.due_on <= today
-            and not payments.payment_blockers(payment, today)
-        ):
+    due = [p for p in award.payments if p.state == "scheduled" and p.due_on <= today]
+    with clock_at(when):
+        for payment in due:
+            if payments.payment_blockers(payment, today):
+                continue
             payments.release_payment(
                 officer,
                 payment,
