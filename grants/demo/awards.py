@@ -22,6 +22,7 @@ from grants.calls.models import Call, Funder, Programme
 from grants.calls.services import lifecycle
 from grants.calls.services.programmes import set_programme_terms
 from grants.demo.applications import ProposalText, complete_joint_application
+from grants.demo.lookups import demo_user
 from grants.extensions import db
 from grants.reviews.services import invitations
 from grants.reviews.services.reviewing import ReviewInput, save_review
@@ -123,7 +124,7 @@ def seed_decided_call(now: datetime, officer: User, make_call) -> Call | None:
                 "700,000",
             )
             application = complete_joint_application(
-                call, _user(uk_email), _user(cn_email), submitted_at, text
+                call, demo_user(uk_email), demo_user(cn_email), submitted_at, text
             )
             _add_second_year(application, submitted_at)
             submit_application(application.lead_applicant, application.id, submitted_at)
@@ -178,7 +179,7 @@ def _review(officer: User, call: Call, applications, now: datetime) -> None:
     for index, application in enumerate(applications):
         for offset in range(2):
             email = REVIEWERS[(index + offset) % len(REVIEWERS)]
-            reviewer = _user(email)
+            reviewer = demo_user(email)
             assignment = invitations.invite(officer, application, reviewer, now)
             invitations.accept_invitation(reviewer, assignment, now)
             score = max(1, 5 - index - offset % 2)
@@ -262,7 +263,3 @@ def _pay_due(officer: User, award: Award, when: datetime) -> None:
                 reference=f"{payment.call_funder.funder.short_name}-{award.reference}-{payment.sequence}",
                 now=when,
             )
-
-
-def _user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))

@@ -18,6 +18,7 @@ from grants.calls.services import calls, lifecycle, programmes, setup
 from grants.calls.services.question_sets import QuestionSpec, add_question
 from grants.demo.applications import join_as_china_lead
 from grants.demo.awards import seed_decided_call
+from grants.demo.lookups import demo_user
 from grants.demo.pdf import one_page_pdf
 from grants.demo.reviews import seed_review_call
 from grants.extensions import db
@@ -60,7 +61,7 @@ def seed_demo_calls(now: datetime) -> int | None:
     """Add the demo programme and calls; None when a programme already exists."""
     if db.session.scalar(select(func.count(Programme.id))):
         return None
-    officer = _user("officer@ukri.example.org")
+    officer = demo_user("officer@ukri.example.org")
     programme = programmes.create_programme(
         officer,
         name="Flagship Challenge Programme",
@@ -171,8 +172,8 @@ def _call(
 
 def _joint_draft(call: Call, now: datetime) -> Application:
     """Fiona MacLeod's draft with Wang Lei as China lead: details, budget and a case for support."""
-    lead = _user("f.macleod@edinburgh.example.org")
-    partner = _user("wang.lei@cau.example.org")
+    lead = demo_user("f.macleod@edinburgh.example.org")
+    partner = demo_user("wang.lei@cau.example.org")
     application = drafts.start_application(
         lead,
         call,
@@ -228,7 +229,3 @@ def _joint_draft(call: Call, now: datetime) -> Application:
         now=now,
     )
     return application
-
-
-def _user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))

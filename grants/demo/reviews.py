@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.applications.services.submission import submit_application
-from grants.calls.models import Call, Funder, Programme
+from grants.calls.models import Call
 from grants.calls.services import lifecycle
 from grants.demo.applications import ProposalText, complete_joint_application
+from grants.demo.lookups import demo_user, flagship
 from grants.extensions import db
 from grants.reviews.models import ReviewAssignment
 from grants.reviews.services import invitations, profiles, proposals
@@ -186,8 +187,7 @@ def seed_review_call(now: datetime, officer: User, make_call) -> Call | None:
     """The closed FCP-2017 call with its reviewing under way; None when it exists already."""
     if db.session.scalar(select(Call.id).where(Call.reference_prefix == "FCP-2017")):
         return None
-    programme = db.session.scalar(select(Programme).where(Programme.code == "FCP"))
-    funders = tuple(db.session.scalar(select(Funder).where(Funder.short_name == n)) for n in ("UKRI", "MOST"))
+    programme, funders = flagship()
     opened = now - timedelta(days=120)
     closing_day = (now - timedelta(days=21)).date()
     call = make_call(
@@ -205,8 +205,8 @@ def seed_review_call(now: datetime, officer: User, make_call) -> Call | None:
     for uk_email, cn_email, title, abstract, area, keywords in PROPOSALS:
         application = complete_joint_application(
             call,
-            _user(uk_email),
-            _user(cn_email),
+            demo_user(uk_email),
+            demo_user(cn_email),
             submitted_at,
             ProposalText(title, abstract, area, keywords, "120,000", "900,000"),
         )
@@ -215,7 +215,7 @@ def seed_review_call(now: datetime, officer: User, make_call) -> Call | None:
     lifecycle.start_reviewing(officer, call)
     for email, keywords, statement, areas, most in REVIEWERS:
         profiles.update_profile(
-            _user(email), keywords=keywords, statement=statement, areas=areas, max_reviews_per_call=most
+            demo_user(email), keywords=keywords, statement=statement, areas=areas, max_reviews_per_call=most
         )
     proposal = proposals.propose_assignment(officer, call, fairness=False, mix_countries=True, now=now)
     proposals.confirm_proposal(officer, proposal, now)
@@ -229,7 +229,7 @@ def _answer_invitations(call: Call, now: datetime) -> None:
             select(ReviewAssignment).where(ReviewAssignment.call_id == call.id).order_by(ReviewAssignment.id)
         )
     )
-    helper = _user("h.carter@rothamsted.example.org")
+    helper = demo_user("h.carter@rothamsted.example.org")
     carter = [a for a in assignments if a.reviewer_id == helper.id]
     others = [a for a in assignments if a.reviewer_id != helper.id]
     if carter:
@@ -259,7 +259,3 @@ def _answer_invitations(call: Call, now: datetime) -> None:
             now,
             submit=True,
         )
-
-
-def _user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))

@@ -51,13 +51,18 @@ def award_start(application: Application, now: datetime) -> date:
     return date(today.year + today.month // 12, today.month % 12 + 1, 1)
 
 
+def project_end(application: Application, start: date) -> date:
+    """The last day of the project when it starts on ``start``: its proposed length is kept."""
+    return end_date_for(start, application.duration_months or application.call.min_duration_months)
+
+
 def offer_award(
     actor: User, application: Application, amounts: Iterable[DecisionAmount], now: datetime
 ) -> Award:
     """Create the award offer for a released award decision: funding per funder, the budget by
     category, payments per project year and the report schedule, all adding up exactly."""
     start = award_start(application, now)
-    end = end_date_for(start, application.duration_months or application.call.min_duration_months)
+    end = project_end(application, start)
     award = Award(
         application=application,
         call_id=application.call_id,
@@ -251,9 +256,7 @@ def move_start(actor: User, award: Award, new_start: date | None, reason: str, n
     before = (award.start_date, award.end_date)
     application = award.application
     award.start_date = new_start
-    award.end_date = award.original_end_date = end_date_for(
-        new_start, application.duration_months or application.call.min_duration_months
-    )
+    award.end_date = award.original_end_date = project_end(application, new_start)
     for payment in list(award.payments):
         award.payments.remove(payment)
     db.session.flush()

@@ -191,9 +191,10 @@ def withdraw(award):
 @declare(OFFICER, load=LOAD_PAYMENT, check=can_release_payment)
 def release_payment_page(payment):
     award = payment.award
+    today = award_today(award, utcnow())
     form = PaymentForm()
     if request.method == "GET":
-        form.paid_on.data = award_today(award, utcnow())
+        form.paid_on.data = today
     amount = format_money(payment.amount_minor, payment.currency)
     return form_page(
         form,
@@ -211,6 +212,6 @@ def release_payment_page(payment):
         back_label=award.reference,
         success=f"Payment of {amount} recorded. The team has been told.",
         submit="Record the payment",
-        blockers=payment_blockers(payment, award_today(award, utcnow())),
-        early=payment.due_on > award_today(award, utcnow()),
+        blockers=payment_blockers(payment, today),
+        early=payment.due_on > today,
     )
