@@ -13,7 +13,14 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Message catalogues are compiled by the build, never committed as binaries.
+CATALOGUES := $(wildcard grants/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ -l $(word 3,$(subst /, ,$<))
+
+setup: $(STAMP) $(COMPILED)
 
 db: setup
 	$(BIN)/grants db upgrade

@@ -11,6 +11,20 @@ from datetime import timedelta
 PUBLISHED_DEV_SECRET = "grants-development-key-not-secret"  # noqa: S105 (published on purpose)
 
 
+DELIVERY_TUNING = (
+    "OUTBOX_RETRY_BASE_SECONDS",
+    "OUTBOX_RETRY_CAP_SECONDS",
+    "OUTBOX_MAX_ATTEMPTS",
+    "OUTBOX_SWEEP_AFTER_SECONDS",
+    "OUTBOX_LEASE_SECONDS",
+)
+
+
+def delivery_tuning() -> dict[str, float]:
+    """Delivery timings from the environment, when set (fault tests shorten them)."""
+    return {name: float(os.environ[name]) for name in DELIVERY_TUNING if os.environ.get(name)}
+
+
 class DefaultConfig:
     ENV_NAME = "development"
     SECRET_KEY = PUBLISHED_DEV_SECRET
@@ -25,6 +39,19 @@ class DefaultConfig:
     CELERY_ALWAYS_EAGER = False
     # "celery" hands committed outbox rows to the worker; "record" keeps their ids (tests).
     OUTBOX_DISPATCH = "celery"
+
+    # Delivery: retries back off exponentially (with jitter) from the base to the cap; after the
+    # last attempt a message is failed and shown to officers. The beat's sweep re-hands rows still
+    # pending a minute after they were due, leasing each for a while so the queue is not flooded.
+    OUTBOX_RETRY_BASE_SECONDS = 30.0
+    OUTBOX_RETRY_CAP_SECONDS = 900.0
+    OUTBOX_MAX_ATTEMPTS = 16
+    OUTBOX_SWEEP_AFTER_SECONDS = 60
+    OUTBOX_LEASE_SECONDS = 300
+    # Redis redelivers a task not acknowledged after this long; longer than any countdown above.
+    BROKER_VISIBILITY_TIMEOUT = 7200
+    # Publishing to a broker that is down must not hold a request up.
+    BROKER_CONNECT_TIMEOUT = 0.5
 
     MAIL_DIR: str | None = None
     SMTP_URL: str | None = None
@@ -70,7 +97,7 @@ class DefaultConfig:
     @classmethod
     def from_environment(cls) -> dict:
         """Settings read when the app is created (not at import, so tests can set them)."""
-        return {"INSTANCE_PATH": os.environ.get("GRANTS_INSTANCE_PATH")}
+        return {"INSTANCE_PATH": os.environ.get("GRANTS_INSTANCE_PATH"), **delivery_tuning()}
 
     @staticmethod
     def validate(settings: dict) -> None:

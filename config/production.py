@@ -2,7 +2,7 @@
 
 import os
 
-from config.default import PUBLISHED_DEV_SECRET, DefaultConfig
+from config.default import PUBLISHED_DEV_SECRET, DefaultConfig, delivery_tuning
 
 MIN_SECRET_LENGTH = 32
 
@@ -30,6 +30,7 @@ class ProductionConfig(DefaultConfig):
         env = os.environ
         redis_url = env.get("REDIS_URL")
         return {
+            **delivery_tuning(),
             "INSTANCE_PATH": env.get("GRANTS_INSTANCE_PATH"),
             "SECRET_KEY": env.get("SECRET_KEY", ""),
             "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),

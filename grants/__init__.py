@@ -59,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
     from grants.database import init_database
     from grants.error_pages import init_error_pages
     from grants.extensions import csrf, db, limiter, login_manager, migrate
+    from grants.i18n import init_i18n
     from grants.notifications.dispatch import init_dispatch
     from grants.security.headers import init_security_headers
     from grants.templating import init_templating
@@ -75,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
     init_security_headers(app)
     init_error_pages(app)
     init_templating(app)
+    init_i18n(app)
     init_dispatch(app)
     celery_init_app(app)
 

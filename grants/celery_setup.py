@@ -30,12 +30,22 @@ def celery_init_app(app: Flask) -> Celery:
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
-        task_acks_late=True,
+        # Late acknowledgement is set per task, only on tasks safe to run twice (IDEMPOTENT):
+        # a task a killed worker held runs again rather than being lost.
+        task_acks_late=False,
         worker_prefetch_multiplier=1,
         task_always_eager=app.config["CELERY_ALWAYS_EAGER"],
         broker_connection_retry_on_startup=True,
         # Publishing must not hang a request when the broker is away; the sweep covers it.
-        broker_transport_options={"max_retries": 0},
+        broker_connection_timeout=app.config["BROKER_CONNECT_TIMEOUT"],
+        broker_transport_options={
+            "max_retries": 0,
+            "socket_connect_timeout": app.config["BROKER_CONNECT_TIMEOUT"],
+            "socket_timeout": 5,
+            # Redis hands an unacknowledged task to another worker after this; it must outlast
+            # every countdown we schedule (retry backoffs), or a waiting retry would run twice.
+            "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"],
+        },
         timezone="UTC",
         beat_schedule_filename=app.config["CELERY_BEAT_FILE"],
     )

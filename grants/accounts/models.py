@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.accounts.roles import Role
@@ -41,6 +41,9 @@ class User(UserMixin, db.Model):
     orcid: Mapped[str | None] = mapped_column(String(19), unique=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # Optional emails each person may turn off; receipts, decisions and resets always go.
+    email_reminders: Mapped[bool] = mapped_column(default=True, server_default=true())
+    email_digests: Mapped[bool] = mapped_column(default=True, server_default=true())
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,9 @@
-"""Hand committed outbox rows to the worker.
+"""Hand committed outbox rows to the worker: the broker is the doorbell, the database the truth.
 
-Rows are noted when flushed and handed over only after the transaction commits, so a worker never
-looks for a row that is not there yet, and a rolled-back action sends nothing. A broker that is
-down costs the user nothing: the hand-off is logged and the periodic sweep delivers the row later.
+Rows are noted when written and handed over only after the transaction commits, so a worker never
+looks for a row that is not there yet, and a rolled-back action sends nothing. Publishing never
+blocks or fails a request: the broker client does not retry (``max_retries`` 0, a short socket
+timeout), a failed publish is logged, and the beat's sweep hands the row over later.
 """
 
 import logging
@@ -18,24 +19,34 @@ PENDING_KEY = "grants.outbox_pending"
 DELIVER_TASK = "grants.deliver_outbox_message"
 
 
+def note_for_hand_over(session: Session, message_ids: list[int], countdown: float | None = None) -> None:
+    """Hand these rows to the worker once ``session`` commits (after ``countdown`` seconds)."""
+    pending = session.info.setdefault(PENDING_KEY, {})
+    for message_id in message_ids:
+        pending[message_id] = countdown
+
+
 def _note_new_rows(session: Session, _flush_context) -> None:
     # In after_flush, session.new still lists what was just inserted, now with primary keys.
-    new_ids = {obj.id for obj in session.new if isinstance(obj, OutboxMessage)}
+    new_ids = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
     if new_ids:
-        session.info.setdefault(PENDING_KEY, set()).update(new_ids)
+        note_for_hand_over(session, new_ids)
 
 
 def _hand_over(session: Session) -> None:
-    ids = session.info.pop(PENDING_KEY, set())
-    if ids:
-        enqueue(sorted(ids))
+    pending = session.info.pop(PENDING_KEY, {})
+    by_countdown: dict[float | None, list[int]] = {}
+    for message_id, countdown in pending.items():
+        by_countdown.setdefault(countdown, []).append(message_id)
+    for countdown, ids in by_countdown.items():
+        enqueue(sorted(ids), countdown=countdown)
 
 
 def _forget(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def enqueue(message_ids: list[int]) -> None:
+def enqueue(message_ids: list[int], countdown: float | None = None) -> None:
     mode = current_app.config["OUTBOX_DISPATCH"]
     if mode == "record":
         current_app.extensions.setdefault("outbox_handed_over", []).extend(message_ids)
@@ -43,9 +54,9 @@ def enqueue(message_ids: list[int]) -> None:
     celery = current_app.extensions["celery"]
     for message_id in message_ids:
         try:
-            celery.send_task(DELIVER_TASK, args=[message_id], retry=False)
-        except Exception:
-            log.exception("could not hand outbox message %s to the broker; the sweep will", message_id)
+            celery.send_task(DELIVER_TASK, args=[message_id], countdown=countdown, retry=False)
+        except Exception as error:
+            log.warning("outbox message %s not handed to the broker (%s); the sweep will", message_id, error)
 
 
 def init_dispatch(_app: Flask) -> None:

@@ -66,7 +66,7 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
             "role": role.label,
             "message": message,
             "link": external_url("accounts.invitation", token=token),
-            "expires_on": f"{invitation.expires_at:%d %B %Y}",
+            "expires_at": invitation.expires_at.isoformat(),
         },
     )
     return invitation

@@ -74,7 +74,7 @@ def submit_application(actor: User, application_id: int, now: datetime) -> Submi
             "reference": application.reference,
             "title": application.title,
             "call": call.title,
-            "submitted_at": now.astimezone(call.zone).strftime("%d %B %Y at %H:%M %Z"),
+            "submitted_at": now.isoformat(),
             "link": external_url("applications.overview", application_id=application.id),
         },
     )

@@ -99,7 +99,7 @@ def offer_award(
         },
     )
     email_leads(
-        award, "award_offered", f"award_offered:{award.id}", expires=_day(award, award.offer_expires_at)
+        award, "award_offered", f"award_offered:{award.id}", expires_at=award.offer_expires_at.isoformat()
     )
     return award
 
@@ -206,7 +206,7 @@ def extend_offer(actor: User, award: Award, new_deadline: date | None, now: date
         award,
         "award_offered",
         f"award_offer_extended:{award.id}:{deadline.date().isoformat()}",
-        expires=_day(award, deadline),
+        expires_at=deadline.isoformat(),
     )
     return award
 

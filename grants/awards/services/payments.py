@@ -107,7 +107,7 @@ def release_payment(
         f"payment_released:{payment.id}",
         amount=amount,
         funder=payment.call_funder.funder.name,
-        paid_on=f"{paid_on:%d %B %Y}",
+        paid_on=paid_on.isoformat(),
         payment_reference=reference,
     )
     complete_if_finished(actor, award, now)

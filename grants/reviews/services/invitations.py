@@ -124,7 +124,7 @@ def invite(
         "review_invitation",
         f"review-invitation-{assignment.id}",
         reference=application.display_reference,
-        due=call.review_due_at.astimezone(call.zone).strftime("%d %B %Y") if call.review_due_at else None,
+        due_at=call.review_due_at.isoformat() if call.review_due_at else None,
         link=external_url("reviews.invitation", assignment_id=assignment.id),
     )
     record(

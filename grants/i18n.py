@@ -1,0 +1,49 @@
+"""Languages and local times with Flask-Babel.
+
+Catalogues live in ``grants/translations`` as ``.po`` files; the build compiles them (``make``
+runs ``pybabel compile``), binaries are never committed. A page follows the signed-in person's
+language, else the browser's; an email is rendered in its recipient's language (``force_locale``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_timezone_name
+from flask import Flask, has_request_context, request
+from flask_login import current_user
+
+from grants.accounts.reference import LANGUAGES
+from grants.extensions import babel
+
+# English dates are written the British way ("Saturday 5 December 2026").
+FORMAT_LOCALES = {"en": "en_GB", "zh_Hans": "zh_Hans_CN"}
+
+
+def select_locale() -> str:
+    language = getattr(current_user, "language", None) if has_request_context() else None
+    if language in LANGUAGES:
+        return language
+    if has_request_context():
+        return "zh_Hans" if request.accept_languages.best_match(["en", "zh"]) == "zh" else "en"
+    return "en"
+
+
+def format_moment(moment: datetime, zone: str, language: str) -> str:
+    """A deadline as its reader should see it: their language, their zone, the zone named."""
+    local = moment.astimezone(ZoneInfo(zone))
+    locale = FORMAT_LOCALES.get(language, "en_GB")
+    return "{} {} ({})".format(
+        format_date(local, "full", locale=locale),
+        format_time(local, "HH:mm", locale=locale),
+        get_timezone_name(local, locale=locale),
+    )
+
+
+def format_day(moment: datetime, zone: str, language: str) -> str:
+    return format_date(moment.astimezone(ZoneInfo(zone)), "long", locale=FORMAT_LOCALES.get(language, "en_GB"))
+
+
+def init_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
