@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.awards.views import bp as awards_bp
     from grants.calls.views import bp as calls_bp
     from grants.core.views import bp as core_bp
+    from grants.notifications.outbox_views import bp as outbox_bp
     from grants.notifications.views import bp as mailbox_bp
     from grants.reviews.views import bp as reviews_bp
     from grants.security.policy import init_policy
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         admin_bp,
         mailbox_bp,
+        outbox_bp,
         calls_bp,
         applications_bp,
         reviews_bp,

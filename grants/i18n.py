@@ -42,7 +42,9 @@ def format_moment(moment: datetime, zone: str, language: str) -> str:
 
 
 def format_day(moment: datetime, zone: str, language: str) -> str:
-    return format_date(moment.astimezone(ZoneInfo(zone)), "long", locale=FORMAT_LOCALES.get(language, "en_GB"))
+    return format_date(
+        moment.astimezone(ZoneInfo(zone)), "long", locale=FORMAT_LOCALES.get(language, "en_GB")
+    )
 
 
 def init_i18n(app: Flask) -> None:

@@ -5,7 +5,7 @@ from grants.awards.services import decisions
 from grants.awards.services.offers import accept_agreement, lead_members
 from grants.calls.services import lifecycle
 from grants.calls.services.programmes import set_programme_terms
-from grants.notifications.services import render_email
+from grants.notifications.rendering import render_email
 from grants.reviews.services import invitations
 from grants.reviews.services.reviewing import ReviewInput, save_review
 from grants.timeutil import utcnow

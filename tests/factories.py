@@ -4,8 +4,8 @@ import itertools
 
 from grants.accounts.models import Institution, User, UserRole
 from grants.accounts.roles import Role
+from grants.notifications.delivery import deliver_message
 from grants.notifications.models import OutboxMessage
-from grants.notifications.services import deliver_message
 from grants.security.passwords import hash_password
 from grants.timeutil import utcnow
 from tests.award_factories import AwardFactoryMixin
@@ -52,7 +52,7 @@ class Factory(CallFactoryMixin, ReviewFactoryMixin, AwardFactoryMixin):
 
     def deliver_all(self) -> int:
         """Deliver every pending message the way the worker does; returns how many went."""
-        sent = sum(bool(deliver_message(m.id)) for m in self.outbox() if m.state == "pending")
+        sent = sum(deliver_message(m.id) == "sent" for m in self.outbox() if m.state == "pending")
         self.session.commit()
         return sent
 

@@ -1,4 +1,9 @@
-"""Celery tasks: thin wrappers that take ids and call services (see DESIGN.md)."""
+"""Celery tasks: thin wrappers that take ids and call services (see DESIGN.md).
+
+Every task here is idempotent, so each acknowledges late: a task held by a worker that dies is
+run again rather than lost. ``IDEMPOTENT_TASKS`` lists them; a test checks that no other task
+acknowledges late.
+"""
 
 import logging
 
@@ -6,41 +11,49 @@ from celery import shared_task
 
 from grants.accounts.services.sessions import purge_old_sessions
 from grants.applications.services.uploads import purge_orphan_uploads
-from grants.calls.services.lifecycle import close_calls_past_deadline
-from grants.notifications.dispatch import DELIVER_TASK, enqueue
-from grants.notifications.services import deliver_message, pending_message_ids
+from grants.deadlines.tick import run_tick
+from grants.notifications.delivery import claim_stale_messages, deliver_message
+from grants.notifications.dispatch import DELIVER_TASK
 from grants.timeutil import utcnow
 
 log = logging.getLogger("grants.tasks")
 
-
-@shared_task(name=DELIVER_TASK)
-def deliver_outbox_message(message_id: int) -> bool:
-    return deliver_message(message_id)
+IDEMPOTENT_TASKS: set[str] = set()
 
 
-@shared_task(name="grants.requeue_pending_mail")
+def idempotent_task(name: str):
+    """A task safe to run twice: acknowledged only once it has finished."""
+    IDEMPOTENT_TASKS.add(name)
+    return shared_task(name=name, acks_late=True)
+
+
+@idempotent_task(DELIVER_TASK)
+def deliver_outbox_message(message_id: int) -> str:
+    """Delivery locks its row and does nothing for a row already sent."""
+    return deliver_message(message_id).value
+
+
+@idempotent_task("grants.requeue_pending_mail")
 def requeue_pending_mail() -> int:
-    """Hand over again the rows whose first hand-off was lost (broker down, worker killed)."""
-    ids = pending_message_ids(older_than_seconds=60)
+    """The sweep: hand over again rows whose hand-off was lost (broker down, worker killed)."""
+    ids = claim_stale_messages()
     if ids:
         log.info("re-queueing %d pending outbox messages", len(ids))
-        enqueue(ids)
     return len(ids)
 
 
-@shared_task(name="grants.purge_old_sessions")
+@idempotent_task("grants.tick")
+def tick() -> dict:
+    """Open and close calls at their times and write the reminders now due."""
+    report = run_tick(utcnow())
+    return {"opened": report.opened, "closed": report.closed, "reminders": report.reminders}
+
+
+@idempotent_task("grants.purge_old_sessions")
 def purge_old_sessions_task() -> int:
     return purge_old_sessions()
 
 
-@shared_task(name="grants.close_calls_past_deadline")
-def close_calls_past_deadline_task() -> list[int]:
-    """Move open calls past their closing time to closed. Submissions never wait for this: they
-    check the clock themselves; this keeps the lists and the officers' pages in step."""
-    return close_calls_past_deadline(utcnow())
-
-
-@shared_task(name="grants.purge_orphan_uploads")
+@idempotent_task("grants.purge_orphan_uploads")
 def purge_orphan_uploads_task() -> int:
     return purge_orphan_uploads(utcnow())

@@ -1,7 +1,7 @@
 """Account forms: shape checks only; the rules themselves live in the services."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from grants.accounts.reference import LANGUAGES, time_zones
@@ -74,6 +74,8 @@ class ProfileForm(FlaskForm):
         "Time zone", validate_choice=False, description="Deadlines are also shown in this zone."
     )
     language = SelectField("Language", choices=options(LANGUAGES.items()), validate_choice=False)
+    email_reminders = BooleanField("Reminders before deadlines (calls closing, reviews and reports due)")
+    email_digests = BooleanField("The daily digest of what is late (programme officers)")
 
     def fill_choices(self, institutions) -> None:
         self.institution_id.choices = options(

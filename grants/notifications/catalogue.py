@@ -46,7 +46,9 @@ EMAILS: dict[str, EmailKind] = {
     "award_changed": EmailKind(_l("Your award has changed")),
     "report_reviewed": EmailKind(_l("Your report has been reviewed")),
     "payment_released": EmailKind(_l("A payment has been made on your award")),
-    "call_closing_reminder": EmailKind(_l("Reminder: your application is not submitted yet"), Preference.REMINDERS),
+    "call_closing_reminder": EmailKind(
+        _l("Reminder: your application is not submitted yet"), Preference.REMINDERS
+    ),
     "review_reminder": EmailKind(_l("Reminder: a review is due"), Preference.REMINDERS),
     "review_overdue": EmailKind(_l("A review you accepted is overdue"), Preference.REMINDERS),
     "acceptance_reminder": EmailKind(_l("Reminder: accept your award agreement"), Preference.REMINDERS),

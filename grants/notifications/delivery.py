@@ -77,7 +77,11 @@ def deliver_message(message_id: int, now: datetime | None = None) -> Outcome:
     message = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update(skip_locked=True)
     )
-    if message is None or message.state != OutboxState.PENDING or message.next_attempt_at > now + EARLY_TOLERANCE:
+    if (
+        message is None
+        or message.state != OutboxState.PENDING
+        or message.next_attempt_at > now + EARLY_TOLERANCE
+    ):
         return Outcome.SKIPPED
     message.attempts += 1
     try:

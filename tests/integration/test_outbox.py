@@ -5,8 +5,9 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from grants.accounts.services.registration import register_user
+from grants.notifications.delivery import Outcome, deliver_message
 from grants.notifications.models import OutboxState
-from grants.notifications.services import deliver_message, queue_email
+from grants.notifications.services import queue_email
 
 
 def test_rows_are_handed_over_after_commit_not_before(app, db_session):
@@ -31,7 +32,7 @@ def test_delivery_writes_a_multipart_email_with_a_stable_message_id(app, db_sess
     db_session.commit()
     [message] = factory.outbox("verify_email")
 
-    assert deliver_message(message.id) is True
+    assert deliver_message(message.id) == Outcome.SENT
     assert message.state == OutboxState.SENT
     assert message.sent_at is not None
     path = Path(app.config["MAIL_DIR"]) / f"{message.message_key.replace(':', '_')}.eml"
@@ -48,8 +49,8 @@ def test_delivery_writes_a_multipart_email_with_a_stable_message_id(app, db_sess
 def test_delivering_twice_sends_once(app, db_session, factory):
     register_user(email="guo.feng@example.org", full_name="Guo Feng", password="rice-paddy-yield-9")
     [message] = factory.outbox("verify_email")
-    assert deliver_message(message.id) is True
-    assert deliver_message(message.id) is False
+    assert deliver_message(message.id) == Outcome.SENT
+    assert deliver_message(message.id) == Outcome.SKIPPED
     assert message.attempts == 1
 
 
@@ -74,7 +75,8 @@ def test_a_failing_mailer_records_the_error_and_keeps_the_row_pending(app, db_se
     monkeypatch.setitem(app.config, "SMTP_URL", "smtp://127.0.0.1:1")
     register_user(email="sun.hui@example.org", full_name="Sun Hui", password="rice-paddy-yield-9")
     [message] = factory.outbox("verify_email")
-    assert deliver_message(message.id) is False
+    assert deliver_message(message.id) == Outcome.RETRY
     assert message.state == OutboxState.PENDING
+    assert message.next_attempt_at > message.created_at
     assert message.attempts == 1
     assert "ConnectionRefusedError" in message.last_error

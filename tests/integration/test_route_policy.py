@@ -165,6 +165,9 @@ ACCESS = {
     "awards.download_file": ("GET", "/report-files/{file}", NOT_MY_AWARD),
     "awards.review": ("POST", "/reports/{report}/review", OFFICER),
     "awards.milestone_achieved": ("GET", "/milestones/{milestone}/achieved", NOT_MY_AWARD),
+    "outbox.failed": ("GET", "/manage/emails/failed", OFFICER),
+    "outbox.retry": ("POST", "/manage/emails/{message}/retry", OFFICER),
+    "outbox.retry_all": ("POST", "/manage/emails/failed/retry", OFFICER),
 }
 
 
@@ -256,6 +259,7 @@ def test_each_role_gets_what_the_table_says(app, client, factory, sign_in, role)
         "attachment": application.attachments[0].id,
         "programme": application.call.programme_id,
         "criterion": application.call.criteria[0].id,
+        "message": factory.outbox()[0].id,
     }
     if role != "anonymous":
         roles = () if role == "researcher" else (role,)

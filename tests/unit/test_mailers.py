@@ -6,7 +6,7 @@ import pytest
 
 from grants.notifications.mailbox import list_mail, read_mail
 from grants.notifications.mailers import FileMailer, SmtpMailer, safe_file_name
-from grants.notifications.services import message_id_for
+from grants.notifications.rendering import message_id_for
 
 
 def message(subject="Hello"):

@@ -12,7 +12,16 @@ from grants.audit.services import diff, record
 from grants.errors import Conflict, ValidationError
 from grants.extensions import db
 
-PROFILE_FIELDS = ("full_name", "institution_id", "country", "orcid", "time_zone", "language")
+PROFILE_FIELDS = (
+    "full_name",
+    "institution_id",
+    "country",
+    "orcid",
+    "time_zone",
+    "language",
+    "email_reminders",
+    "email_digests",
+)
 
 
 def update_profile(
@@ -24,8 +33,11 @@ def update_profile(
     orcid: str | None,
     time_zone: str,
     language: str,
+    email_reminders: bool | None = None,
+    email_digests: bool | None = None,
 ) -> dict[str, list]:
-    """Validate and apply profile changes; returns the audited ``{field: [old, new]}``."""
+    """Validate and apply profile changes; returns the audited ``{field: [old, new]}``.
+    An email preference left as None stays as it is."""
     wanted = {
         "full_name": clean_name(full_name),
         "institution_id": _checked_institution(institution_id),
@@ -33,6 +45,8 @@ def update_profile(
         "orcid": _checked_orcid(orcid, user),
         "time_zone": _checked_time_zone(time_zone),
         "language": _checked_language(language),
+        "email_reminders": user.email_reminders if email_reminders is None else bool(email_reminders),
+        "email_digests": user.email_digests if email_digests is None else bool(email_digests),
     }
     changes = diff({name: getattr(user, name) for name in PROFILE_FIELDS}, wanted)
     for name, (_old, new) in changes.items():

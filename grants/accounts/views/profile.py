@@ -28,6 +28,8 @@ def profile():
                 orcid=form.orcid.data,
                 time_zone=form.time_zone.data,
                 language=form.language.data,
+                email_reminders=form.email_reminders.data,
+                email_digests=form.email_digests.data,
             )
         except DomainError as error:
             status = attach_error(form, error)

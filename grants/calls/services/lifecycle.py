@@ -1,7 +1,7 @@
 """Moving a call through draft -> open -> closed -> reviewing -> decided.
 
 Each move is its own verb, checked against the transition table and recorded in the audit log.
-Closing also happens by time (``close_calls_past_deadline`` runs on the beat), but no write relies
+Closing also happens by time (the minute tick calls ``close_calls_past_deadline``), but no write relies
 on that: submissions check ``Call.accepts_submissions(now)`` themselves.
 """
 
@@ -46,7 +46,8 @@ def open_call(actor: User, call: Call, now: datetime) -> Call:
     if problems:
         raise Conflict("This call cannot open yet: " + " ".join(problems))
     _move(actor, call, CallState.OPEN)
-    call.opened_at = now
+    # A call published ahead of its opening time is opened by the clock (the minute tick).
+    call.opened_at = now if call.opens_at <= now else None
     return call
 
 

@@ -109,6 +109,12 @@ def _submit(actor: User, review: Review, scores: dict[int, int | None], call, no
     review.state = ReviewState.SUBMITTED
     review.submitted_at = now
     review.overall_score = review_score(call, {cid: v for cid, v in scores.items() if v is not None})
+    email_reviewer(
+        review.assignment,
+        "review_received",
+        f"review_received:{review.id}:{now.timestamp():.0f}",
+        link=external_url("reviews.review", assignment_id=review.assignment.id),
+    )
 
 
 def unlock_review(actor: User, review: Review, reason: str, now: datetime) -> Review:

@@ -33,7 +33,7 @@ def test_receipts_reach_every_team_member_and_the_worker_closes_calls_past_deadl
         with web.app_context():
             db.session.get(Call, call_id).closes_at = utcnow() - timedelta(seconds=1)
             db.session.commit()
-            web.extensions["celery"].send_task("grants.close_calls_past_deadline")
+            web.extensions["celery"].send_task("grants.tick")
 
         def call_state():
             with web.app_context():

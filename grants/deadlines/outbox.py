@@ -1,0 +1,64 @@
+"""Writing reminders: each at most once per (person, object, milestone), however often the tick
+runs and however many beats run it.
+
+The key carries the deadline too, so moving a deadline starts its reminders afresh. Keys already
+in the outbox are filtered out with one query per batch (a tick every minute would otherwise try
+thousands of inserts that change nothing); the unique key with ``ON CONFLICT DO NOTHING`` settles
+the race when two ticks write the same reminder at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from grants.accounts.models import User
+from grants.extensions import db
+from grants.notifications.catalogue import wants
+from grants.notifications.models import OutboxMessage
+from grants.notifications.services import insert_message
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Reminder:
+    template: str
+    key: str
+    recipient: User
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def reminder_key(kind: str, milestone: str, deadline: datetime | str, *ids: int) -> str:
+    stamp = deadline if isinstance(deadline, str) else f"{deadline.timestamp():.0f}"
+    return ":".join(["reminder", kind, milestone, stamp, *map(str, ids)])
+
+
+def send_once(reminders: list[Reminder]) -> int:
+    """Queue the reminders not yet in the outbox, skipping people who turned them off; returns
+    how many rows this call wrote."""
+    written = 0
+    for start in range(0, len(reminders), BATCH):
+        batch = [r for r in reminders[start : start + BATCH] if wants(r.recipient, r.template)]
+        if not batch:
+            continue
+        existing = set(
+            db.session.scalars(
+                select(OutboxMessage.message_key).where(OutboxMessage.message_key.in_([r.key for r in batch]))
+            )
+        )
+        for reminder in batch:
+            if reminder.key in existing:
+                continue
+            new_id = insert_message(
+                template=reminder.template,
+                key=reminder.key,
+                recipient_email=reminder.recipient.email,
+                recipient=reminder.recipient,
+                context={"name": reminder.recipient.full_name, **reminder.context},
+            )
+            written += new_id is not None
+    return written

@@ -1,0 +1,57 @@
+"""Emails that could not be delivered: listed for officers with their error, sent again on request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from grants.audit.services import record
+from grants.errors import Conflict
+from grants.extensions import db
+from grants.notifications.dispatch import note_for_hand_over
+from grants.notifications.models import OutboxMessage, OutboxState
+from grants.timeutil import utcnow
+
+FAILED_PER_PAGE = 25
+
+
+def failed_messages(page: int, per_page: int = FAILED_PER_PAGE):
+    statement = (
+        select(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.FAILED)
+        .order_by(OutboxMessage.failed_at.desc(), OutboxMessage.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def retry_message(actor: Any, message: OutboxMessage) -> OutboxMessage:
+    """Put a failed email back in the queue with a fresh set of attempts."""
+    locked = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message.id).with_for_update())
+    if locked is None or locked.state != OutboxState.FAILED:
+        raise Conflict("This email is no longer failed: it was already sent again or is queued.")
+    _requeue(locked)
+    record(actor, "outbox.retried", locked, {"template": [None, locked.template]})
+    return locked
+
+
+def retry_all_failed(actor: Any) -> int:
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.FAILED)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in rows:
+        _requeue(row)
+    if rows:
+        record(actor, "outbox.retried_all", rows[0], {"count": [None, len(rows)]})
+    return len(rows)
+
+
+def _requeue(message: OutboxMessage) -> None:
+    message.state = OutboxState.PENDING
+    message.attempts = 0
+    message.failed_at = None
+    message.claimed_until = None
+    message.next_attempt_at = utcnow()
+    note_for_hand_over(db.session(), [message.id])

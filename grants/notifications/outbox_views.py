@@ -1,0 +1,39 @@
+"""Officers' page of emails that could not be delivered, with their errors and a retry."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from grants.extensions import db
+from grants.notifications.delivery import outbox_counts
+from grants.notifications.failures import failed_messages, retry_all_failed, retry_message
+from grants.notifications.models import OutboxMessage
+from grants.security.policy import OFFICER, Loads, declare
+from grants.web import flash_success
+
+bp = Blueprint("outbox", __name__, url_prefix="/manage/emails")
+LOAD_MESSAGE = Loads("message_id", lambda message_id: db.session.get(OutboxMessage, message_id), "message")
+
+
+@bp.get("/failed")
+@declare(OFFICER)
+def failed():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return render_template("notifications/failed.html", page=failed_messages(page), counts=outbox_counts())
+
+
+@bp.post("/<int:message_id>/retry")
+@declare(OFFICER, load=LOAD_MESSAGE)
+def retry(message):
+    retry_message(current_user._get_current_object(), message)
+    flash_success(f"The email to {message.recipient_email} is queued again.")
+    return redirect(url_for(".failed"))
+
+
+@bp.post("/failed/retry")
+@declare(OFFICER)
+def retry_all():
+    count = retry_all_failed(current_user._get_current_object())
+    flash_success(
+        f"{count} failed email{'s' if count != 1 else ''} queued again." if count else "Nothing to retry."
+    )
+    return redirect(url_for(".failed"))
