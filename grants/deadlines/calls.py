@@ -60,7 +60,7 @@ def call_closing_reminders(now: datetime) -> list[Reminder]:
         if milestone is None:
             continue
         context = {
-            "reference": application.display_reference,
+            "reference": application.reference,
             "title": application.title,
             "call": call.title,
             "closes_at": call.closes_at.isoformat(),

@@ -119,6 +119,7 @@ def withdraw_application(actor: User, application: Application, reason: str, now
             "title": application.title,
             "by": actor.full_name,
             "reason": reason,
+            "link": external_url("applications.overview", application_id=application.id),
         },
     )
     return application

@@ -94,6 +94,8 @@ def invite_member(
         template="team_invitation",
         key=f"team_invitation:{token_digest(token)[:32]}",
         recipient_email=email,
+        # Someone who already has an account reads it in their own language and time zone.
+        recipient=db.session.scalar(select(User).where(User.email == email)),
         context={
             "name": full_name,
             "inviter": actor.full_name,

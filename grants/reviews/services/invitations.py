@@ -220,7 +220,13 @@ def _cancel(actor: User, assignment: ReviewAssignment, reason: str, now: datetim
     assignment.state = AssignmentState.CANCELLED
     assignment.cancel_reason = reason
     assignment.responded_at = assignment.responded_at or now
-    email_reviewer(assignment, "review_cancelled", f"review-cancelled-{assignment.id}", reason=reason)
+    email_reviewer(
+        assignment,
+        "review_cancelled",
+        f"review-cancelled-{assignment.id}",
+        reason=reason,
+        link=external_url("reviews.mine"),
+    )
     record(actor, "assignment.cancelled", assignment, {"reason": reason})
 
 

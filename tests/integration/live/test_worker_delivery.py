@@ -6,14 +6,12 @@ These tests commit for real, so they use their own databases, not the per-test t
 """
 
 import re
-import socket
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -21,6 +19,7 @@ from grants.accounts.services.registration import register_user
 from grants.extensions import db
 from grants.notifications.models import OutboxMessage
 from tests.integration.conftest import CSRF_PATTERN
+from tests.integration.live.smtp import SmtpSink
 from tests.integration.live.worker import celery_worker, environment, grants_command, wait_for
 from tests.services import require_redis
 
@@ -68,37 +67,19 @@ def test_embedded_default_delivers_the_verification_email_through_a_worker(tmp_p
         assert row.state == "sent"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class CollectingHandler:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
-        return "250 Message accepted"
-
-
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_production_setup_delivers_over_smtp_through_a_worker(tmp_path, own_app, worker_database):
     redis_url = require_redis()
     redis.Redis.from_url(redis_url).flushdb()
-    handler = CollectingHandler()
-    smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    try:
+    with SmtpSink() as smtp:
         settings = {
             "GRANTS_CONFIG": "production",
             "GRANTS_INSTANCE_PATH": str(tmp_path),
             "SECRET_KEY": "s" * 48,
             "DATABASE_URL": worker_database,
             "REDIS_URL": redis_url,
-            "SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+            "SMTP_URL": smtp.url,
             "FORCE_HTTPS": "false",
         }
         env = environment(**settings)
@@ -110,14 +91,12 @@ def test_production_setup_delivers_over_smtp_through_a_worker(tmp_path, own_app,
                     email="liu.yang@example.org", full_name="Liu Yang", password="millet-drought-trial-3"
                 )
                 db.session.commit()
-            wait_for(lambda: handler.messages)
+            wait_for(smtp.messages)
             with web.app_context():
                 wait_for(lambda: db.session.scalar(select(OutboxMessage.sent_at)) and True)
                 db.session.remove()
-    finally:
-        smtp.stop()
 
-    [email] = handler.messages
+    [email] = smtp.messages()
     assert email["To"] == "liu.yang@example.org"
     assert LINK.search(email.get_body(("plain",)).get_content())
     with web.app_context():

@@ -35,41 +35,52 @@ def grants_command(env: dict[str, str], *args: str) -> None:
     )
 
 
+def start_worker(env: dict[str, str], log, *, pool: str = "solo", concurrency: int = 1) -> subprocess.Popen:
+    """A worker process on the app's own broker, logging to the open file ``log``."""
+    return subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "workers.celery_app",
+            "worker",
+            "--pool",
+            pool,
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "INFO",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str], log_path: Path):
-    """A worker on the app's own broker, stopped (and its log shown on failure) afterwards."""
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "workers.celery_app",
-                "worker",
-                "--pool",
-                "solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel",
-                "INFO",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+def celery_worker(env: dict[str, str], log_path: Path, **options):
+    """A worker, stopped (and its log shown on failure) afterwards."""
+    with open(log_path, "ab") as log:
+        process = start_worker(env, log, **options)
         try:
             yield process
         except BaseException:
             print(log_path.read_text(errors="replace")[-4000:])
             raise
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.2):

@@ -1,0 +1,24 @@
+"""The plain-text part of an email is derived from its HTML part."""
+
+from grants.notifications.plaintext import html_to_text
+
+
+def test_paragraphs_become_blank_line_separated_text():
+    assert html_to_text("<p>Hello <strong>Li</strong>,</p><p>Line\n  wrapped   here.</p>") == (
+        "Hello Li,\n\nLine wrapped here.\n"
+    )
+
+
+def test_links_keep_their_address_and_bare_addresses_are_not_repeated():
+    text = html_to_text(
+        '<p><a href="https://g.example/a/1">Read the award</a></p><p><a href="https://x">https://x</a></p>'
+    )
+    assert text == "Read the award: https://g.example/a/1\n\nhttps://x\n"
+
+
+def test_list_items_stay_on_consecutive_lines():
+    assert html_to_text("<p>Late:</p><ul><li>one</li><li>two</li></ul>") == "Late:\n\n- one\n- two\n"
+
+
+def test_styles_and_entities():
+    assert html_to_text("<style>p{}</style><p>Fish &amp; chips &lt;3</p>") == "Fish & chips <3\n"
