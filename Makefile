@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup db demo lint clean
+.PHONY: run test setup db demo lint clean translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: setup
 	$(BIN)/ruff check grants config workers tests
 	PYTHONPATH=. $(BIN)/lint-imports
 	$(BIN)/pytest
+
+# After changing user-facing text: refresh the catalogue, then translate the new entries.
+translations: setup
+	mkdir -p instance
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o instance/messages.pot .
+	$(BIN)/pybabel update -i instance/messages.pot -d grants/translations --no-fuzzy-matching
 
 lint: setup
 	$(BIN)/ruff check grants config workers tests bench

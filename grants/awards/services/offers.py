@@ -207,6 +207,7 @@ def extend_offer(actor: User, award: Award, new_deadline: date | None, now: date
         "award_offered",
         f"award_offer_extended:{award.id}:{deadline.date().isoformat()}",
         expires_at=deadline.isoformat(),
+        extended=True,
     )
     return award
 
