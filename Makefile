@@ -44,7 +44,7 @@ test: setup
 translations: setup
 	mkdir -p instance
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o instance/messages.pot .
-	$(BIN)/pybabel update -i instance/messages.pot -d grants/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i instance/messages.pot -d grants/translations --no-fuzzy-matching --ignore-obsolete
 
 lint: setup
 	$(BIN)/ruff check grants config workers tests bench

@@ -34,7 +34,8 @@ def format_moment(moment: datetime, zone: str, language: str) -> str:
     """A deadline as its reader should see it: their language, their zone, the zone named."""
     local = moment.astimezone(ZoneInfo(zone))
     locale = FORMAT_LOCALES.get(language, "en_GB")
-    return "{} {} ({})".format(
+    pattern = "{} {}\uff08{}\uff09" if language.startswith("zh") else "{} {} ({})"  # full-width in Chinese
+    return pattern.format(
         format_date(local, "full", locale=locale),
         format_time(local, "HH:mm", locale=locale),
         get_timezone_name(local, locale=locale),

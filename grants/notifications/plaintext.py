@@ -1,5 +1,6 @@
 """The plain-text part of an email, derived from its HTML part, so each email is written (and
-translated) once. Paragraphs and list items become lines; a link keeps its address."""
+translated) once. Paragraphs and list items become lines; a link keeps its address; text people
+wrote (a blockquote) keeps its own line breaks and is quoted with "> "."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ class _TextWriter(HTMLParser):
         self.current: list[str] = []
         self.links: list[tuple[str, int]] = []
         self.skipping = 0
+        self.quoting = 0
 
     def _end_block(self) -> None:
         text = re.sub(r"[ \t]+", " ", "".join(self.current)).strip()
-        text = "\n".join(line.strip() for line in text.split("\n"))
+        lines = [line.strip() for line in text.split("\n")]
+        if self.quoting:
+            lines = [f"> {line}".rstrip() for line in lines]
+        text = "\n".join(lines)
         if text:
             self.blocks.append(text)
         self.current = []
@@ -39,6 +44,7 @@ class _TextWriter(HTMLParser):
             self.skipping += 1
         elif tag in BLOCKS:
             self._end_block()
+            self.quoting += tag == "blockquote"
         elif tag == "li":
             self._end_block()
             self.current.append("- ")
@@ -52,6 +58,7 @@ class _TextWriter(HTMLParser):
             self.skipping -= 1
         elif tag in BLOCKS or tag == "li":
             self._end_block()
+            self.quoting -= tag == "blockquote" and self.quoting > 0
         elif tag == "a" and self.links:
             href, start = self.links.pop()
             label = "".join(self.current[start:]).strip()
@@ -62,7 +69,7 @@ class _TextWriter(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
-            self.current.append(data.replace("\n", " "))
+            self.current.append(data if self.quoting else data.replace("\n", " "))
 
     def text(self) -> str:
         self._end_block()

@@ -22,3 +22,8 @@ def test_list_items_stay_on_consecutive_lines():
 
 def test_styles_and_entities():
     assert html_to_text("<style>p{}</style><p>Fish &amp; chips &lt;3</p>") == "Fish & chips <3\n"
+
+
+def test_quoted_text_keeps_its_line_breaks_and_is_marked_as_a_quote():
+    html = "<p>The reviewer wrote:</p><blockquote>Strong design.\n\nWeak budget.</blockquote><p>Thanks</p>"
+    assert html_to_text(html) == "The reviewer wrote:\n\n> Strong design.\n>\n> Weak budget.\n\nThanks\n"
