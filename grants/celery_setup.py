@@ -10,6 +10,21 @@ from flask import Flask
 from grants.extensions import db
 
 
+def transport_options(config) -> dict:
+    """Broker options. The Redis ones would be passed to ``create_engine`` by the embedded
+    SQLAlchemy transport (which refuses them), so they are set for Redis only."""
+    options: dict = {"max_retries": 0}
+    if str(config["CELERY_BROKER_URL"]).startswith(("redis://", "rediss://")):
+        options.update(
+            socket_connect_timeout=config["BROKER_CONNECT_TIMEOUT"],
+            socket_timeout=5,
+            # Redis hands an unacknowledged task to another worker after this; it must outlast
+            # every countdown we schedule (retry backoffs), or a waiting retry would run twice.
+            visibility_timeout=config["BROKER_VISIBILITY_TIMEOUT"],
+        )
+    return options
+
+
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
@@ -38,14 +53,7 @@ def celery_init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         # Publishing must not hang a request when the broker is away; the sweep covers it.
         broker_connection_timeout=app.config["BROKER_CONNECT_TIMEOUT"],
-        broker_transport_options={
-            "max_retries": 0,
-            "socket_connect_timeout": app.config["BROKER_CONNECT_TIMEOUT"],
-            "socket_timeout": 5,
-            # Redis hands an unacknowledged task to another worker after this; it must outlast
-            # every countdown we schedule (retry backoffs), or a waiting retry would run twice.
-            "visibility_timeout": app.config["BROKER_VISIBILITY_TIMEOUT"],
-        },
+        broker_transport_options=transport_options(app.config),
         timezone="UTC",
         beat_schedule_filename=app.config["CELERY_BEAT_FILE"],
     )

@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.extensions import db
+from grants.notifications.catalogue import EMAILS
 from grants.notifications.delivery import outbox_counts
 from grants.notifications.failures import failed_messages, retry_all_failed, retry_message
 from grants.notifications.models import OutboxMessage
@@ -18,7 +19,12 @@ LOAD_MESSAGE = Loads("message_id", lambda message_id: db.session.get(OutboxMessa
 @declare(OFFICER)
 def failed():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    return render_template("notifications/failed.html", page=failed_messages(page), counts=outbox_counts())
+    return render_template(
+        "notifications/failed.html",
+        page=failed_messages(page),
+        counts=outbox_counts(),
+        subjects={name: str(kind.subject) for name, kind in EMAILS.items()},
+    )
 
 
 @bp.post("/<int:message_id>/retry")

@@ -98,9 +98,11 @@ def test_a_joint_application_is_completed_and_submitted(page, browser, served, s
     expect(page.get_by_role("heading", name=TITLE)).to_contain_text("Submitted")
     shot(page, "14-submitted")
 
-    for person in (LEAD, PARTNER):
+    # Each receipt is in its reader's language: Wang Lei reads Chinese.
+    for person, subject in (
+        (LEAD, "Application submitted: your receipt"),
+        (PARTNER, "申请已提交\uff1a您的回执"),
+    ):
         # The demo's older submissions sent receipts too: wait for this one.
-        receipt = served.wait_for_email(
-            person, "Application submitted: your receipt", containing="FCP-2018-0001"
-        )
+        receipt = served.wait_for_email(person, subject, containing="FCP-2018-0001")
         assert "FCP-2018-0001" in receipt.get_body(("plain",)).get_content()

@@ -5,6 +5,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from grants.audit.models import AuditEvent
 from grants.errors import Conflict
@@ -34,10 +35,20 @@ TRANSIENT_ERRORS = {
     "connection refused": ConnectionRefusedError(111, "Connection refused"),
     "server disconnected": smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
 }
+# Each with what the officers' page must show of the server's answer.
 PERMANENT_ERRORS = {
-    "550 no such user": smtplib.SMTPRecipientsRefused({"wu.fang@example.org": (550, b"no such user")}),
-    "554 message refused": smtplib.SMTPResponseException(554, b"message refused"),
-    "553 sender refused": smtplib.SMTPSenderRefused(553, b"sender not allowed", "grants@example.org"),
+    "550 no such user": (
+        smtplib.SMTPRecipientsRefused({"wu.fang@example.org": (550, b"no such user")}),
+        "(550, b'no such user')",
+    ),
+    "554 message refused": (
+        smtplib.SMTPResponseException(554, b"message refused"),
+        "(554, b'message refused')",
+    ),
+    "553 sender refused": (
+        smtplib.SMTPSenderRefused(553, b"sender not allowed", "grants@example.org"),
+        "(553, b'sender not allowed'",
+    ),
 }
 
 
@@ -55,7 +66,9 @@ def queue_message(key: str = "one", **fields) -> OutboxMessage:
     return message
 
 
-def failed_message(key: str, error: str = "SMTPRecipientsRefused: 550 no such user", **fields) -> OutboxMessage:
+def failed_message(
+    key: str, error: str = "SMTPRecipientsRefused: 550 no such user", **fields
+) -> OutboxMessage:
     """A row that delivery gave up on, as officers find it on the failed emails page."""
     fields = {"attempts": 1, "failed_at": utcnow(), "last_error": error, **fields}
     return queue_message(key, state=OutboxState.FAILED, **fields)
@@ -174,8 +187,8 @@ def test_after_the_maximum_attempts_the_row_is_failed_with_its_error(
     assert scripted.attempts == 3
 
 
-@pytest.mark.parametrize("error", PERMANENT_ERRORS.values(), ids=PERMANENT_ERRORS.keys())
-def test_a_permanent_refusal_fails_the_row_at_once(db_session, mailer, handed_over, error):
+@pytest.mark.parametrize(("error", "answer"), PERMANENT_ERRORS.values(), ids=PERMANENT_ERRORS.keys())
+def test_a_permanent_refusal_fails_the_row_at_once(db_session, mailer, handed_over, error, answer):
     message = committed_message(db_session, handed_over)
     mailer(error)
     now = utcnow()
@@ -184,7 +197,7 @@ def test_a_permanent_refusal_fails_the_row_at_once(db_session, mailer, handed_ov
 
     assert (message.state, message.attempts, message.failed_at) == (OutboxState.FAILED, 1, now)
     assert message.last_error.startswith(type(error).__name__)
-    assert str(error.smtp_code if hasattr(error, "smtp_code") else 550) in message.last_error
+    assert answer in message.last_error
     assert handed_over == []
 
 
@@ -219,8 +232,20 @@ def test_a_claimed_row_is_left_alone_until_its_lease_ends(app, db_session, hande
     assert claim_stale_messages(now + lease + SECOND) == [stale.id]
 
 
+def queue_to(user, template: str) -> OutboxMessage | None:
+    return queue_email(
+        template=template,
+        key=f"preferences:{template}:{user.id}",
+        recipient_email=user.email,
+        recipient=user,
+        context={"name": user.full_name, "link": "http://localhost/"},
+    )
+
+
 @pytest.mark.parametrize("template", OPTIONAL)
-def test_an_optional_email_to_someone_who_turned_it_off_writes_nothing(db_session, factory, handed_over, template):
+def test_an_optional_email_to_someone_who_turned_it_off_writes_nothing(
+    db_session, factory, handed_over, template
+):
     user = factory.user(**{EMAILS[template].optional.value: False})
 
     assert queue_to(user, template) is None
@@ -246,16 +271,6 @@ def test_transactional_emails_queue_whatever_the_preferences(db_session, factory
     assert message.state == OutboxState.PENDING
     db_session.commit()
     assert handed_over == [([message.id], None)]
-
-
-def queue_to(user, template: str) -> OutboxMessage | None:
-    return queue_email(
-        template=template,
-        key=f"preferences:{template}:{user.id}",
-        recipient_email=user.email,
-        recipient=user,
-        context={"name": user.full_name, "link": "http://localhost/"},
-    )
 
 
 def test_retrying_a_failed_email_queues_it_again_with_fresh_attempts(db_session, factory, handed_over):
@@ -297,6 +312,26 @@ def test_retrying_an_email_that_is_not_failed_is_a_conflict_and_changes_nothing(
     assert db_session.query(AuditEvent).filter_by(action="outbox.retried").count() == 0
     db_session.commit()
     assert handed_over == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="grants/notifications/failures.py:30 locks the row with select(...).with_for_update() but "
+    "neither populate_existing nor lock_and_reload, so it checks the state this session loaded before "
+    "(the view's loader): an email another officer already sent again is put back to pending and "
+    "sent twice",
+)
+def test_retrying_checks_the_state_under_the_lock_not_the_one_loaded_before(db_session, factory):
+    officer = factory.user(roles=("officer",))
+    message = failed_message("raced")
+    db_session.commit()
+    assert message.state == OutboxState.FAILED, "loaded, as the retry view's loader does"
+    db_session.connection().execute(  # meanwhile, another officer's retry was delivered
+        text("UPDATE outbox_messages SET state = 'sent', attempts = 1 WHERE id = :id"), {"id": message.id}
+    )
+
+    with pytest.raises(Conflict):
+        retry_message(officer, message)
 
 
 def test_retrying_all_failed_emails_queues_each_and_counts_them(db_session, factory, handed_over):

@@ -5,8 +5,10 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from celery.schedules import crontab
 
+from tests.conftest import build_app
 from workers.beat_schedule import BEAT_SCHEDULE
 from workers.tasks import IDEMPOTENT_TASKS
 
@@ -26,19 +28,33 @@ def test_a_worker_takes_one_task_at_a_time(app):
     assert app.extensions["celery"].conf.worker_prefetch_multiplier == 1
 
 
-def test_redis_visibility_timeout_outlasts_every_countdown_and_lease(app):
-    config = app.config
-    visibility = app.extensions["celery"].conf.broker_transport_options["visibility_timeout"]
+@pytest.fixture
+def on_redis(instance_dir):
+    """The app as production configures it: Redis as the broker (nothing connects here)."""
+    return build_app(
+        instance_dir, SQLALCHEMY_DATABASE_URI="sqlite://", CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
+    )
+
+
+def test_redis_visibility_timeout_outlasts_every_countdown_and_lease(on_redis):
+    config = on_redis.config
+    visibility = on_redis.extensions["celery"].conf.broker_transport_options["visibility_timeout"]
     assert visibility > config["OUTBOX_RETRY_CAP_SECONDS"], "a waiting retry would be handed out twice"
     assert visibility > config["OUTBOX_LEASE_SECONDS"]
     assert visibility > config["OUTBOX_SWEEP_AFTER_SECONDS"]
 
 
-def test_publishing_never_waits_for_a_broker_that_is_down(app):
-    conf = app.extensions["celery"].conf
+def test_publishing_never_waits_for_a_broker_that_is_down(on_redis):
+    conf = on_redis.extensions["celery"].conf
     assert conf.broker_transport_options["max_retries"] == 0
     assert conf.broker_connection_timeout <= 1
     assert conf.broker_transport_options["socket_connect_timeout"] <= 1
+
+
+def test_the_embedded_broker_gets_no_redis_options(app):
+    """The SQLAlchemy transport hands its options to create_engine, which refuses unknown ones."""
+    assert app.config["CELERY_BROKER_URL"].startswith("sqla+sqlite")
+    assert app.extensions["celery"].conf.broker_transport_options == {"max_retries": 0}
 
 
 def test_beat_only_ticks_and_sweeps_every_minute_and_purges_hourly():

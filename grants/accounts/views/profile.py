@@ -4,6 +4,7 @@ from flask import redirect, request, url_for
 from flask_login import current_user
 
 from grants.accounts.forms import ChangePasswordForm, ProfileForm
+from grants.accounts.roles import Role
 from grants.accounts.services import passwords
 from grants.accounts.services.institutions import list_institutions
 from grants.accounts.services.profile import update_profile
@@ -29,7 +30,8 @@ def profile():
                 time_zone=form.time_zone.data,
                 language=form.language.data,
                 email_reminders=form.email_reminders.data,
-                email_digests=form.email_digests.data,
+                # Only officers get the digest, so only they see (and post) its box.
+                email_digests=form.email_digests.data if current_user.has_role(Role.OFFICER) else None,
             )
         except DomainError as error:
             status = attach_error(form, error)
