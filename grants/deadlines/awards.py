@@ -104,7 +104,8 @@ def _to_team(report: Report, template: str, milestone: str, deadline: datetime) 
     award = report.award
     context = {
         "reference": award.reference,
-        "report_title": report.title,
+        "report_kind": report.kind,
+        "report_number": report.sequence,
         "due_on": report.due_date.isoformat(),
         "link": external_url("awards.report", report_id=report.id),
     }

@@ -41,7 +41,8 @@ def digest_context(now: datetime) -> dict | None:
     reports = [
         {
             "reference": report.award.reference,
-            "report_title": report.title,
+            "report_kind": report.kind,
+            "report_number": report.sequence,
             "due_on": report.due_date.isoformat(),
             "link": external_url("awards.report", report_id=report.id),
         }

@@ -58,6 +58,16 @@ EMAILS: dict[str, EmailKind] = {
 }
 
 
+# Roles the services pass as values, named in the reader's language.
+ROLE_NAMES = {
+    "reviewer": _l("reviewer"),
+    "officer": _l("programme officer"),
+    "admin": _l("administrator"),
+    "lead": _l("lead investigator"),
+    "co_investigator": _l("co-investigator"),
+}
+
+
 def wants(recipient: object | None, template: str) -> bool:
     """Whether ``recipient`` receives this email: always for transactional ones."""
     preference = EMAILS[template].optional

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from grants.audit.services import record
+from grants.database import lock_and_reload
 from grants.errors import Conflict
 from grants.extensions import db
 from grants.notifications.dispatch import note_for_hand_over
@@ -27,12 +28,12 @@ def failed_messages(page: int, per_page: int = FAILED_PER_PAGE):
 
 def retry_message(actor: Any, message: OutboxMessage) -> OutboxMessage:
     """Put a failed email back in the queue with a fresh set of attempts."""
-    locked = db.session.scalar(select(OutboxMessage).where(OutboxMessage.id == message.id).with_for_update())
-    if locked is None or locked.state != OutboxState.FAILED:
+    lock_and_reload(message)
+    if message.state != OutboxState.FAILED:
         raise Conflict("This email is no longer failed: it was already sent again or is queued.")
-    _requeue(locked)
-    record(actor, "outbox.retried", locked, {"template": [None, locked.template]})
-    return locked
+    _requeue(message)
+    record(actor, "outbox.retried", message, {"template": [None, message.template]})
+    return message
 
 
 def retry_all_failed(actor: Any) -> int:

@@ -18,10 +18,13 @@ LOAD_MESSAGE = Loads("message_id", lambda message_id: db.session.get(OutboxMessa
 @bp.get("/failed")
 @declare(OFFICER)
 def failed():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = failed_messages(number)
+    if not page.items and page.total:
+        return redirect(url_for(".failed", page=page.pages))
     return render_template(
         "notifications/failed.html",
-        page=failed_messages(page),
+        page=page,
         counts=outbox_counts(),
         subjects={name: str(kind.subject) for name, kind in EMAILS.items()},
     )

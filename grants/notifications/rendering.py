@@ -9,11 +9,11 @@ from email.utils import formatdate
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from grants.i18n import format_day, format_moment
 from grants.links import external_url
-from grants.notifications.catalogue import EMAILS
+from grants.notifications.catalogue import EMAILS, ROLE_NAMES
 from grants.notifications.models import OutboxMessage
 from grants.notifications.plaintext import html_to_text
 
@@ -39,12 +39,22 @@ def email_context(message: OutboxMessage) -> dict[str, Any]:
         moment = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
         return format_day(datetime(moment.year, moment.month, moment.day, 12), "UTC", language)
 
+    def role_name(value: str) -> str:
+        return str(ROLE_NAMES.get(value, value))
+
+    def report_name(kind: str, number: int) -> str:
+        if kind == "final":
+            return gettext("Final report")
+        return gettext("Progress report %(number)s", number=number)
+
     kind = EMAILS[message.template]
     return {
         **message.context,
         "recipient_email": message.recipient_email,
         "when": when,
         "day": day,
+        "role_name": role_name,
+        "report_name": report_name,
         "preferences_link": external_url("accounts.profile") if kind.optional else None,
     }
 

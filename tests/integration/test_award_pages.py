@@ -615,7 +615,11 @@ def test_extending_an_award_shows_field_errors_then_moves_the_end_and_the_report
     assert final.due_date == new_end + timedelta(days=90)
     assert f"(originally {end:%d %B %Y})" in page(office, f"/awards/{award.id}")
     (email, *_rest) = factory.outbox("award_changed")
-    assert "Drought delayed sowing." in email.context["change"]
+    assert (
+        email.context
+        | {"change": "extended", "ends_on": new_end.isoformat(), "reason": "Drought delayed sowing."}
+        == email.context
+    )
 
 
 def test_a_budget_transfer_shows_field_errors_then_moves_money_between_categories(

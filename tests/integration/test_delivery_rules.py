@@ -314,13 +314,6 @@ def test_retrying_an_email_that_is_not_failed_is_a_conflict_and_changes_nothing(
     assert handed_over == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grants/notifications/failures.py:30 locks the row with select(...).with_for_update() but "
-    "neither populate_existing nor lock_and_reload, so it checks the state this session loaded before "
-    "(the view's loader): an email another officer already sent again is put back to pending and "
-    "sent twice",
-)
 def test_retrying_checks_the_state_under_the_lock_not_the_one_loaded_before(db_session, factory):
     officer = factory.user(roles=("officer",))
     message = failed_message("raced")

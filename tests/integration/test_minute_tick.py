@@ -493,9 +493,9 @@ def test_the_digest_lists_overdue_reports_and_undelivered_emails(factory):
     (digest,) = digests_to(factory, officer)
     assert digest.context["late_reviews"] == []
     assert [
-        (item["reference"], item["report_title"], item["due_on"])
+        (item["reference"], item["report_kind"], item["report_number"], item["due_on"])
         for item in digest.context["overdue_reports"]
-    ] == [(award.reference, progress.title, progress.due_date.isoformat())]
+    ] == [(award.reference, progress.kind, progress.sequence, progress.due_date.isoformat())]
     assert digest.context["failed_emails"] == 1
     email = factory.render(digest)
     assert "1 report is overdue" in email and "1 email could not be delivered" in email

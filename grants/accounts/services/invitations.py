@@ -63,7 +63,7 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
         recipient=existing_user,
         context={
             "inviter": actor.full_name,
-            "role": role.label,
+            "role": role.value,
             "message": message,
             "link": external_url("accounts.invitation", token=token),
             "expires_at": invitation.expires_at.isoformat(),

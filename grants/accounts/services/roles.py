@@ -25,7 +25,7 @@ def grant_role(actor: User | None, target: User, role: Role, *, via_invitation: 
         key=f"role_granted:{target.id}:{role.value}:{len(target.role_rows)}",
         recipient_email=target.email,
         recipient=target,
-        context={"name": target.full_name, "role": role.label, "link": external_url("core.home")},
+        context={"name": target.full_name, "role": role.value, "link": external_url("core.home")},
     )
 
 

@@ -101,7 +101,7 @@ def invite_member(
             "inviter": actor.full_name,
             "title": application.title,
             "call": application.call.title,
-            "role": ROLE_LABELS[member_role],
+            "role": member_role.value,
             "link": external_url("applications.team_invitation", token=token),
         },
     )

@@ -64,7 +64,9 @@ def extend_award(actor: User, award: Award, new_end: date | None, reason: str) -
         award,
         "award_changed",
         f"award_extended:{award.id}:{new_end.isoformat()}",
-        change=f"The award now ends on {new_end:%d %B %Y} (no-cost extension). {reason}",
+        change="extended",
+        ends_on=new_end.isoformat(),
+        reason=reason,
     )
     return award
 
@@ -179,7 +181,9 @@ def terminate_award(actor: User, award: Award, effective: date | None, reason: s
         award,
         "award_changed",
         f"award_terminated:{award.id}",
-        change=f"The award ends early, on {effective:%d %B %Y}. {reason}",
+        change="terminated",
+        ends_on=effective.isoformat(),
+        reason=reason,
     )
     return award
 

@@ -279,6 +279,9 @@ def move_start(actor: User, award: Award, new_start: date | None, reason: str, n
         award,
         "award_changed",
         f"award_start_moved:{award.id}:{new_start.isoformat()}",
-        change=f"The award now runs from {new_start:%d %B %Y} to {award.end_date:%d %B %Y}. {reason}",
+        change="start_moved",
+        starts_on=new_start.isoformat(),
+        ends_on=award.end_date.isoformat(),
+        reason=reason,
     )
     return award

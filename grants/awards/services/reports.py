@@ -124,7 +124,8 @@ def review_report(actor: User, report: Report, *, accept: bool, note: str, now: 
         report.award,
         "report_reviewed",
         f"report_reviewed:{report.id}:{report.submitted_at.isoformat()}",
-        report_title=report.title,
+        report_kind=report.kind,
+        report_number=report.sequence,
         accepted=accept,
         note=note,
     )
