@@ -59,8 +59,9 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def build_problem(call: SyntheticCall, mix_countries: bool, timings: dict[str, float],
-                  reasons: Counter[str] | None = None) -> MatchingProblem:
+def build_problem(
+    call: SyntheticCall, mix_countries: bool, timings: dict[str, float], reasons: Counter[str] | None = None
+) -> MatchingProblem:
     """The stages before the solver, timed into ``timings``; ``reasons`` counts the conflicts by
     kind (outside the timing)."""
     started = perf_counter()
@@ -130,16 +131,20 @@ def quality(problem: MatchingProblem, result: MatchingResult) -> list[str]:
     ]
     if problem.foreign is not None:
         mixed, possible = covered(problem, result)
-        lines.append(f"applications with a reviewer from outside their countries: {mixed} "
-                     f"(of {possible} with an eligible one)")
+        lines.append(
+            f"applications with a reviewer from outside their countries: {mixed} "
+            f"(of {possible} with an eligible one)"
+        )
     return lines
 
 
 def shortfall_lines(problem: MatchingProblem, result: MatchingResult) -> list[str]:
     short = explain_shortfalls(problem, result)
     unreviewed = int(((result.shortfall == problem.demand) & (problem.demand > 0)).sum())
-    lines = [f"capacity gap (reviews asked beyond all capacity): {capacity_gap(problem)}; "
-             f"{len(short)} applications short, {unreviewed} of them with no review at all:"]
+    lines = [
+        f"capacity gap (reviews asked beyond all capacity): {capacity_gap(problem)}; "
+        f"{len(short)} applications short, {unreviewed} of them with no review at all:"
+    ]
     for entry in short[:10]:
         lines.append(f"  - application {entry.application}, {entry.missing} missing: {entry.reason}")
     if len(short) > 10:
@@ -149,28 +154,37 @@ def shortfall_lines(problem: MatchingProblem, result: MatchingResult) -> list[st
 
 def optimum_check(problem: MatchingProblem, result: MatchingResult, options: MatchingOptions) -> list[str]:
     """Re-solve with every eligible pair as a candidate (nothing pruned) and compare."""
-    full_options = MatchingOptions(fairness=options.fairness, mix_countries=options.mix_countries,
-                                   candidates=problem.reviewers, foreign_candidates=problem.reviewers)
+    full_options = MatchingOptions(
+        fairness=options.fairness,
+        mix_countries=options.mix_countries,
+        candidates=problem.reviewers,
+        foreign_candidates=problem.reviewers,
+    )
     started = perf_counter()
     full = solve_assignment(problem, full_options)
     seconds = perf_counter() - started
     ours = int(pair_costs(result.pair_affinities(problem)).sum())
     theirs = int(pair_costs(full.pair_affinities(problem)).sum())
     total = full.pair_affinities(problem).astype(np.float64).sum()
-    lines = [f"independent check on the full, unpruned graph ({seconds:.1f} s): "
-             f"{full.pairs} pairs, total affinity {total:.3f}, "
-             f"integer cost {theirs} against {ours} pruned: {'equal' if ours == theirs else 'DIFFERENT'}"]
+    lines = [
+        f"independent check on the full, unpruned graph ({seconds:.1f} s): "
+        f"{full.pairs} pairs, total affinity {total:.3f}, "
+        f"integer cost {theirs} against {ours} pruned: {'equal' if ours == theirs else 'DIFFERENT'}"
+    ]
     if options.fairness and not options.mix_countries:
         allowed = problem.eligible & (problem.demand[:, None] > 0) & (problem.capacity[None, :] > 0)
         started = perf_counter()
         floor = bottleneck_floor(problem, allowed)
-        lines.append(f"bottleneck by binary search over all {int(allowed.sum())} pairs: {floor:.6f} "
-                     f"({perf_counter() - started:.1f} s), the engine's floor {result.floor:.6f}")
+        lines.append(
+            f"bottleneck by binary search over all {int(allowed.sum())} pairs: {floor:.6f} "
+            f"({perf_counter() - started:.1f} s), the engine's floor {result.floor:.6f}"
+        )
     return lines
 
 
-def run_scenario(name: str, fairness: bool, mix_countries: bool, check_optimum: bool,
-                 spread: bool = False) -> list[str]:
+def run_scenario(
+    name: str, fairness: bool, mix_countries: bool, check_optimum: bool, spread: bool = False
+) -> list[str]:
     started = perf_counter()
     call = scenario_call(name)
     generated = perf_counter() - started
@@ -204,9 +218,11 @@ def run_scenario(name: str, fairness: bool, mix_countries: bool, check_optimum: 
     if mix_countries:
         plain = solve_assignment(problem, MatchingOptions())
         plain_values = plain.pair_affinities(problem).astype(np.float64)
-        lines.append(f"without mixing ({solver_seconds(plain):.2f} s in the solver): "
-                     f"{covered(problem, plain)[0]} applications with an outside reviewer, total affinity "
-                     f"{plain_values.sum():.3f}, weakest pair {plain_values.min():.4f}")
+        lines.append(
+            f"without mixing ({solver_seconds(plain):.2f} s in the solver): "
+            f"{covered(problem, plain)[0]} applications with an outside reviewer, total affinity "
+            f"{plain_values.sum():.3f}, weakest pair {plain_values.min():.4f}"
+        )
 
     if spread:
         spread_options = MatchingOptions(mix_countries=mix_countries, spread_shortfall=True)
@@ -247,8 +263,10 @@ def compare_solvers(name: str, with_networkx: bool) -> list[str]:
     problem = build_problem(call, False, {})
     allowed = problem.eligible & (problem.demand[:, None] > 0) & (problem.capacity[None, :] > 0)
     candidate = best_candidates(problem, allowed, MatchingOptions())
-    lines = [f"### Solvers on the pruned graph of {problem.applications} x {problem.reviewers} x 3 "
-             f"({int(candidate.sum())} candidate pairs, maximum flow then minimum cost)"]
+    lines = [
+        f"### Solvers on the pruned graph of {problem.applications} x {problem.reviewers} x 3 "
+        f"({int(candidate.sum())} candidate pairs, maximum flow then minimum cost)"
+    ]
 
     started = perf_counter()
     network = FlowNetwork.build(problem, candidate, False)
@@ -257,16 +275,19 @@ def compare_solvers(name: str, with_networkx: bool) -> list[str]:
     apps, reviewers = network.app_index, network.reviewer_index
     costs = pair_costs(problem.affinity[apps, reviewers])
     used = flows[network.pair_arcs] > 0
-    lines.append(f"- OR-tools SimpleMinCostFlow: {seconds:.3f} s, {int(used.sum())} pairs, "
-                 f"cost {int(costs[used].sum())}")
+    lines.append(
+        f"- OR-tools SimpleMinCostFlow: {seconds:.3f} s, {int(used.sum())} pairs, "
+        f"cost {int(costs[used].sum())}"
+    )
     lines += scipy_highs(problem, apps, reviewers, costs)
     if with_networkx:
         lines.append(networkx_simplex(problem, apps, reviewers, costs))
     return lines
 
 
-def scipy_highs(problem: MatchingProblem, apps: np.ndarray, reviewers: np.ndarray,
-                costs: np.ndarray) -> list[str]:
+def scipy_highs(
+    problem: MatchingProblem, apps: np.ndarray, reviewers: np.ndarray, costs: np.ndarray
+) -> list[str]:
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, linprog, milp
     from scipy.sparse.csgraph import maximum_flow
@@ -277,52 +298,78 @@ def scipy_highs(problem: MatchingProblem, apps: np.ndarray, reviewers: np.ndarra
         n_apps, n_reviewers, arcs = problem.applications, problem.reviewers, len(apps)
         # The engine's order: the most reviews first (a maximum flow), then the cheapest of that size.
         nodes = 2 + n_reviewers + n_apps
-        tails = np.concatenate([np.zeros(n_reviewers, np.int64), 1 + reviewers,
-                                1 + n_reviewers + np.arange(n_apps)])
-        heads = np.concatenate([1 + np.arange(n_reviewers), 1 + n_reviewers + apps,
-                                np.full(n_apps, nodes - 1)])
+        tails = np.concatenate(
+            [np.zeros(n_reviewers, np.int64), 1 + reviewers, 1 + n_reviewers + np.arange(n_apps)]
+        )
+        heads = np.concatenate(
+            [1 + np.arange(n_reviewers), 1 + n_reviewers + apps, np.full(n_apps, nodes - 1)]
+        )
         capacities = np.concatenate([problem.capacity, np.ones(arcs, np.int64), problem.demand])
         graph = sparse.csr_matrix((capacities.astype(np.int32), (tails, heads)), shape=(nodes, nodes))
         most = maximum_flow(graph, 0, nodes - 1).flow_value
         rows = np.concatenate([apps, n_apps + reviewers, np.full(arcs, n_apps + n_reviewers)])
-        matrix = sparse.csr_matrix((np.ones(3 * arcs), (rows, np.tile(np.arange(arcs), 3))),
-                                   shape=(n_apps + n_reviewers + 1, arcs))
+        matrix = sparse.csr_matrix(
+            (np.ones(3 * arcs), (rows, np.tile(np.arange(arcs), 3))), shape=(n_apps + n_reviewers + 1, arcs)
+        )
         upper = np.concatenate([problem.demand, problem.capacity, [most]]).astype(float)
         lower = np.concatenate([np.zeros(n_apps + n_reviewers), [most]])
         if method == "linprog":
-            solution = linprog(costs.astype(float), A_ub=matrix[:-1], b_ub=upper[:-1], A_eq=matrix[-1:],
-                               b_eq=[most], bounds=(0, 1), method="highs")
+            solution = linprog(
+                costs.astype(float),
+                A_ub=matrix[:-1],
+                b_ub=upper[:-1],
+                A_eq=matrix[-1:],
+                b_eq=[most],
+                bounds=(0, 1),
+                method="highs",
+            )
         else:
-            solution = milp(costs.astype(float), constraints=LinearConstraint(matrix, lower, upper),
-                            integrality=np.ones(arcs), bounds=Bounds(0, 1))
+            solution = milp(
+                costs.astype(float),
+                constraints=LinearConstraint(matrix, lower, upper),
+                integrality=np.ones(arcs),
+                bounds=Bounds(0, 1),
+            )
         seconds = perf_counter() - started
         x = solution.x
         chosen = np.rint(x) > 0
-        label = ("SciPy linprog (HiGHS) on the transportation LP" if method == "linprog"
-                 else "SciPy milp (HiGHS), integer variables")
+        label = (
+            "SciPy linprog (HiGHS) on the transportation LP"
+            if method == "linprog"
+            else "SciPy milp (HiGHS), integer variables"
+        )
         integral = bool(np.all(np.abs(x - np.rint(x)) < 1e-6))
-        lines.append(f"- {label}: {seconds:.3f} s, {int(chosen.sum())} pairs, "
-                     f"cost {int(costs[chosen].sum())}, integral solution: {integral}")
+        lines.append(
+            f"- {label}: {seconds:.3f} s, {int(chosen.sum())} pairs, "
+            f"cost {int(costs[chosen].sum())}, integral solution: {integral}"
+        )
     return lines
 
 
-def networkx_simplex(problem: MatchingProblem, apps: np.ndarray, reviewers: np.ndarray,
-                     costs: np.ndarray) -> str:
+def networkx_simplex(
+    problem: MatchingProblem, apps: np.ndarray, reviewers: np.ndarray, costs: np.ndarray
+) -> str:
     import networkx as nx
 
     started = perf_counter()
     graph = nx.DiGraph()
-    graph.add_edges_from(("s", ("r", r), {"capacity": int(c), "weight": 0})
-                         for r, c in enumerate(problem.capacity.tolist()))
-    graph.add_edges_from((("r", r), ("a", a), {"capacity": 1, "weight": int(w)})
-                         for a, r, w in zip(apps.tolist(), reviewers.tolist(), costs.tolist(), strict=True))
-    graph.add_edges_from((("a", a), "t", {"capacity": int(d), "weight": 0})
-                         for a, d in enumerate(problem.demand.tolist()))
+    graph.add_edges_from(
+        ("s", ("r", r), {"capacity": int(c), "weight": 0}) for r, c in enumerate(problem.capacity.tolist())
+    )
+    graph.add_edges_from(
+        (("r", r), ("a", a), {"capacity": 1, "weight": int(w)})
+        for a, r, w in zip(apps.tolist(), reviewers.tolist(), costs.tolist(), strict=True)
+    )
+    graph.add_edges_from(
+        (("a", a), "t", {"capacity": int(d), "weight": 0}) for a, d in enumerate(problem.demand.tolist())
+    )
     flow = nx.max_flow_min_cost(graph, "s", "t")
     seconds = perf_counter() - started
     pairs = sum(flow[("r", r)][("a", a)] for a, r in zip(apps.tolist(), reviewers.tolist(), strict=True))
-    return (f"- NetworkX max_flow_min_cost (network simplex): {seconds:.3f} s, {pairs} pairs, "
-            f"cost {nx.cost_of_flow(graph, flow)}")
+    return (
+        f"- NetworkX max_flow_min_cost (network simplex): {seconds:.3f} s, {pairs} pairs, "
+        f"cost {nx.cost_of_flow(graph, flow)}"
+    )
 
 
 def main() -> None:
@@ -330,13 +377,22 @@ def main() -> None:
     parser.add_argument("--scenario", choices=["A", "A-tight", "B", "all", "none"], default="A")
     parser.add_argument("--fairness", action="store_true", help="also solve with the fairness floor")
     parser.add_argument("--mix-countries", action="store_true")
-    parser.add_argument("--spread-shortfall", action="store_true",
-                        help="also solve giving every application a first reviewer before affinity counts")
-    parser.add_argument("--compare-solvers", action="store_true",
-                        help="OR-tools, SciPy and NetworkX on the pruned graphs of a 1,000 x 200 call "
-                             "and of scenario A (about a minute)")
-    parser.add_argument("--check-optimum", action="store_true",
-                        help="re-solve on the full, unpruned graph (always done for A; slow on B)")
+    parser.add_argument(
+        "--spread-shortfall",
+        action="store_true",
+        help="also solve giving every application a first reviewer before affinity counts",
+    )
+    parser.add_argument(
+        "--compare-solvers",
+        action="store_true",
+        help="OR-tools, SciPy and NetworkX on the pruned graphs of a 1,000 x 200 call "
+        "and of scenario A (about a minute)",
+    )
+    parser.add_argument(
+        "--check-optimum",
+        action="store_true",
+        help="re-solve on the full, unpruned graph (always done for A; slow on B)",
+    )
     args = parser.parse_args()
 
     print(f"machine: {machine()}", flush=True)
@@ -346,8 +402,12 @@ def main() -> None:
     if args.scenario == "none":
         return
     if args.scenario == "all":
-        wanted = {"--fairness": args.fairness, "--mix-countries": args.mix_countries,
-                  "--check-optimum": args.check_optimum, "--spread-shortfall": args.spread_shortfall}
+        wanted = {
+            "--fairness": args.fairness,
+            "--mix-countries": args.mix_countries,
+            "--check-optimum": args.check_optimum,
+            "--spread-shortfall": args.spread_shortfall,
+        }
         flags = [flag for flag, on in wanted.items() if on]
         for name in ("A", "A-tight", "B"):
             # A process per scenario, so that each peak memory figure is the scenario's own.

@@ -30,7 +30,14 @@ from grants import create_app  # noqa: E402
 from grants.extensions import db  # noqa: E402
 from grants.notifications.services import queue_email  # noqa: E402
 from tests.integration.live.smtp import SmtpSink  # noqa: E402
-from tests.integration.live.worker import environment, grants_command, start_worker, stop, wait_for  # noqa: E402
+from tests.integration.live.worker import (  # noqa: E402
+    environment,
+    grants_command,
+    production_settings,
+    start_worker,
+    stop,
+    wait_for,
+)
 
 LANGUAGES = ("en", "zh_Hans")
 
@@ -63,15 +70,7 @@ def run(messages: int, concurrency: int, database_url: str, redis_url: str, fold
     fresh_database(database_url)
     redis.Redis.from_url(redis_url).flushdb()
     with SmtpSink() as smtp:
-        settings = {
-            "GRANTS_CONFIG": "production",
-            "GRANTS_INSTANCE_PATH": str(folder),
-            "SECRET_KEY": "b" * 48,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "SMTP_URL": smtp.url,
-            "FORCE_HTTPS": "false",
-        }
+        settings = production_settings(folder, database_url, redis_url, smtp.url)
         env = environment(**settings)
         grants_command(env, "db", "upgrade")
         os.environ.update(settings)

@@ -48,8 +48,10 @@ def main() -> None:
     burst_seconds = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    params = (f"t={DefaultConfig.ARGON2_TIME_COST}, m={DefaultConfig.ARGON2_MEMORY_COST_KIB // 1024} MiB, "
-              f"p={DefaultConfig.ARGON2_PARALLELISM}")
+    params = (
+        f"t={DefaultConfig.ARGON2_TIME_COST}, m={DefaultConfig.ARGON2_MEMORY_COST_KIB // 1024} MiB, "
+        f"p={DefaultConfig.ARGON2_PARALLELISM}"
+    )
     lines = [
         f"- Argon2id ({params}): {per_hash:.1f} ms per sign-in hash (median of 20)",
         f"- {BURST} sign-ins at once on {workers} threads: {burst_seconds:.2f} s "

@@ -15,11 +15,11 @@ from grants.deadlines.milestones import (
     OFFER_EXPIRING,
     OVERDUE_WINDOW,
     REPORT_DUE,
+    chase_due,
     due_milestone,
     earliest_start,
-    overdue_due,
 )
-from grants.deadlines.outbox import Reminder, reminder_key
+from grants.deadlines.outbox import Reminder, joined_people, reminder_key
 from grants.extensions import db
 from grants.links import external_url
 
@@ -89,14 +89,10 @@ def report_reminders(now: datetime) -> list[Reminder]:
     reminders = []
     for report in reports:
         deadline = report_deadline(report)
-        milestone = due_milestone(deadline, now, REPORT_DUE)
-        if milestone is not None:
-            template, name = "report_due_reminder", milestone.name
-        elif overdue_due(deadline, now):
-            template, name = "report_overdue", "overdue"
-        else:
-            continue
-        reminders.extend(_to_team(report, template, name, deadline))
+        name = chase_due(deadline, now, REPORT_DUE)
+        if name is not None:
+            template = "report_overdue" if name == "overdue" else "report_due_reminder"
+            reminders.extend(_to_team(report, template, name, deadline))
     return reminders
 
 
@@ -110,14 +106,8 @@ def _to_team(report: Report, template: str, milestone: str, deadline: datetime) 
         "link": external_url("awards.report", report_id=report.id),
     }
     return [
-        Reminder(
-            template,
-            reminder_key("report", milestone, deadline, report.id, member.user_id),
-            member.user,
-            context,
-        )
-        for member in award.application.members
-        if member.user is not None and member.accepted_at is not None
+        Reminder(template, reminder_key("report", milestone, deadline, report.id, person.id), person, context)
+        for person in joined_people(award.application)
     ]
 
 

@@ -14,7 +14,7 @@ from grants.calls.models import Call
 from grants.calls.services.lifecycle import close_calls_past_deadline
 from grants.calls.states import CallState
 from grants.deadlines.milestones import CALL_CLOSING, due_milestone, earliest_start
-from grants.deadlines.outbox import Reminder, reminder_key
+from grants.deadlines.outbox import Reminder, joined_people, reminder_key
 from grants.extensions import db
 from grants.links import external_url
 
@@ -66,9 +66,7 @@ def call_closing_reminders(now: datetime) -> list[Reminder]:
             "closes_at": call.closes_at.isoformat(),
             "link": external_url("applications.overview", application_id=application.id),
         }
-        for member in application.members:
-            if member.user is None or member.accepted_at is None:
-                continue
-            key = reminder_key("call_closing", milestone.name, call.closes_at, application.id, member.user_id)
-            reminders.append(Reminder("call_closing_reminder", key, member.user, context))
+        for person in joined_people(application):
+            key = reminder_key("call_closing", milestone.name, call.closes_at, application.id, person.id)
+            reminders.append(Reminder("call_closing_reminder", key, person, context))
     return reminders

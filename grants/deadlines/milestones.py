@@ -49,3 +49,12 @@ def earliest_start(milestones: tuple[Milestone, ...]) -> timedelta:
 
 def overdue_due(deadline: datetime, now: datetime) -> bool:
     return deadline <= now < deadline + OVERDUE_WINDOW
+
+
+def chase_due(deadline: datetime, now: datetime, milestones: tuple[Milestone, ...]) -> str | None:
+    """For things that can be late (reviews, reports): the milestone due before the deadline, or
+    "overdue" once, just after it; None when neither is due."""
+    milestone = due_milestone(deadline, now, milestones)
+    if milestone is not None:
+        return milestone.name
+    return "overdue" if overdue_due(deadline, now) else None

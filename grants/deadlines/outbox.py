@@ -37,6 +37,11 @@ def reminder_key(kind: str, milestone: str, deadline: datetime | str, *ids: int)
     return ":".join(["reminder", kind, milestone, stamp, *map(str, ids)])
 
 
+def joined_people(application: Any) -> list[User]:
+    """The team members who accepted their invitation: the ones reminders go to."""
+    return [m.user for m in application.members if m.user is not None and m.accepted_at is not None]
+
+
 def send_once(reminders: list[Reminder]) -> int:
     """Queue the reminders not yet in the outbox, skipping people who turned them off; returns
     how many rows this call wrote."""

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.applications.models import Application
 from grants.calls.models import Call
-from grants.deadlines.milestones import OVERDUE_WINDOW, REVIEW_DUE, due_milestone, earliest_start, overdue_due
+from grants.deadlines.milestones import OVERDUE_WINDOW, REVIEW_DUE, chase_due, earliest_start
 from grants.deadlines.outbox import Reminder, reminder_key
 from grants.extensions import db
 from grants.links import external_url
@@ -49,13 +49,10 @@ def review_reminders(now: datetime) -> list[Reminder]:
     reminders = []
     for assignment in assignments:
         due = assignment.call.review_due_at
-        milestone = due_milestone(due, now, REVIEW_DUE)
-        if milestone is not None:
-            template, name = "review_reminder", milestone.name
-        elif overdue_due(due, now):
-            template, name = "review_overdue", "overdue"
-        else:
+        name = chase_due(due, now, REVIEW_DUE)
+        if name is None:
             continue
+        template = "review_overdue" if name == "overdue" else "review_reminder"
         context = {
             "title": assignment.application.title,
             "call": assignment.call.title,

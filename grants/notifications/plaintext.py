@@ -1,6 +1,8 @@
 """The plain-text part of an email, derived from its HTML part, so each email is written (and
 translated) once. Paragraphs and list items become lines; a link keeps its address; text people
-wrote (a blockquote) keeps its own line breaks and is quoted with "> "."""
+wrote (a blockquote) keeps its own line breaks and is quoted with "> ". A paragraph marked
+``class="html-only"`` (the "or paste this link" fallback for HTML readers) is left out, since the
+plain text already shows the address."""
 
 from __future__ import annotations
 
@@ -40,7 +42,9 @@ class _TextWriter(HTMLParser):
         return out
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in ("style", "head", "title"):
+        if self.skipping and tag == "p":
+            self.skipping += 1
+        elif tag in ("style", "head", "title") or (tag == "p" and dict(attrs).get("class") == "html-only"):
             self.skipping += 1
         elif tag in BLOCKS:
             self._end_block()
@@ -54,7 +58,7 @@ class _TextWriter(HTMLParser):
             self.links.append((dict(attrs).get("href") or "", len(self.current)))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "head", "title"):
+        if tag in ("style", "head", "title") or (tag == "p" and self.skipping):
             self.skipping -= 1
         elif tag in BLOCKS or tag == "li":
             self._end_block()

@@ -132,7 +132,7 @@ def test_an_officer_sends_a_failed_email_again(page, browser, served, shot):
 
     officer = officer_page(browser, served)
     officer.get_by_role("navigation", name="Main").get_by_role("link", name="Failed emails").click()
-    expect(officer.get_by_role("heading", name="Emails that could not be delivered")).to_be_visible()
+    expect(officer.get_by_role("heading", name="Failed emails")).to_be_visible()
     row = officer.locator("tbody tr").filter(has_text=recipient)
     expect(row).to_have_count(1)
     expect(row).to_contain_text(REFUSED)

@@ -22,7 +22,14 @@ from grants.extensions import db
 from grants.notifications.models import OutboxMessage, OutboxState
 from tests.integration.live.proxy import TcpProxy
 from tests.integration.live.smtp import SmtpSink
-from tests.integration.live.worker import environment, grants_command, start_worker, stop, wait_for
+from tests.integration.live.worker import (
+    environment,
+    grants_command,
+    production_settings,
+    start_worker,
+    stop,
+    wait_for,
+)
 
 # Short timings so a fault test sees several sweeps and retries in seconds.
 FAST_DELIVERY = {
@@ -120,17 +127,7 @@ def production_stack(folder: Path, database_url: str, redis_url: str, own_app, *
     proxy.up()
     proxied = f"redis://127.0.0.1:{proxy.port}{target.path or '/0'}"
     with SmtpSink() as smtp:
-        settings = {
-            "GRANTS_CONFIG": "production",
-            "GRANTS_INSTANCE_PATH": str(folder),
-            "SECRET_KEY": "s" * 48,
-            "DATABASE_URL": database_url,
-            "REDIS_URL": proxied,
-            "SMTP_URL": smtp.url,
-            "FORCE_HTTPS": "false",
-            **FAST_DELIVERY,
-            **env,
-        }
+        settings = production_settings(folder, database_url, proxied, smtp.url, **FAST_DELIVERY, **env)
         worker_env = environment(**settings)
         grants_command(worker_env, "db", "upgrade")
         web = own_app("production", settings)

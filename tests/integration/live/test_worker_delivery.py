@@ -20,7 +20,13 @@ from grants.extensions import db
 from grants.notifications.models import OutboxMessage
 from tests.integration.conftest import CSRF_PATTERN
 from tests.integration.live.smtp import SmtpSink
-from tests.integration.live.worker import celery_worker, environment, grants_command, wait_for
+from tests.integration.live.worker import (
+    celery_worker,
+    environment,
+    grants_command,
+    production_settings,
+    wait_for,
+)
 from tests.services import require_redis
 
 LINK = re.compile(r"https?://\S+/verify/\S+")
@@ -73,15 +79,7 @@ def test_production_setup_delivers_over_smtp_through_a_worker(tmp_path, own_app,
     redis_url = require_redis()
     redis.Redis.from_url(redis_url).flushdb()
     with SmtpSink() as smtp:
-        settings = {
-            "GRANTS_CONFIG": "production",
-            "GRANTS_INSTANCE_PATH": str(tmp_path),
-            "SECRET_KEY": "s" * 48,
-            "DATABASE_URL": worker_database,
-            "REDIS_URL": redis_url,
-            "SMTP_URL": smtp.url,
-            "FORCE_HTTPS": "false",
-        }
+        settings = production_settings(tmp_path, worker_database, redis_url, smtp.url)
         env = environment(**settings)
         grants_command(env, "db", "upgrade")
         web = own_app("production", settings)

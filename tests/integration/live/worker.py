@@ -29,6 +29,20 @@ def environment(**values: str) -> dict[str, str]:
     return env
 
 
+def production_settings(folder: Path, database_url: str, redis_url: str, smtp_url: str, **extra: str) -> dict:
+    """The environment of a production deployment on this machine, plain HTTP."""
+    return {
+        "GRANTS_CONFIG": "production",
+        "GRANTS_INSTANCE_PATH": str(folder),
+        "SECRET_KEY": "s" * 48,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SMTP_URL": smtp_url,
+        "FORCE_HTTPS": "false",
+        **extra,
+    }
+
+
 def grants_command(env: dict[str, str], *args: str) -> None:
     subprocess.run(
         [str(BIN / "grants"), *args], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120
