@@ -42,9 +42,8 @@ class _TextWriter(HTMLParser):
         return out
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if self.skipping and tag == "p":
-            self.skipping += 1
-        elif tag in ("style", "head", "title") or (tag == "p" and dict(attrs).get("class") == "html-only"):
+        html_only = tag == "p" and (self.skipping or dict(attrs).get("class") == "html-only")
+        if tag in ("style", "head", "title") or html_only:
             self.skipping += 1
         elif tag in BLOCKS:
             self._end_block()
