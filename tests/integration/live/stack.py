@@ -127,7 +127,7 @@ def production_stack(folder: Path, database_url: str, redis_url: str, own_app, *
     proxy.up()
     proxied = f"redis://127.0.0.1:{proxy.port}{target.path or '/0'}"
     with SmtpSink() as smtp:
-        settings = production_settings(folder, database_url, proxied, smtp.url, **FAST_DELIVERY, **env)
+        settings = production_settings(folder, database_url, proxied, smtp.url, **{**FAST_DELIVERY, **env})
         worker_env = environment(**settings)
         grants_command(worker_env, "db", "upgrade")
         web = own_app("production", settings)
