@@ -5,8 +5,14 @@ at once (two beats started by mistake send each reminder once)."""
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
-    "tick": {"task": "grants.tick", "schedule": 60.0},
-    "requeue-pending-mail": {"task": "grants.requeue_pending_mail", "schedule": 60.0},
+    # A tick or sweep not started within the minute is dropped: the next one does the same work,
+    # so a worker back from an outage does not run every missed minute first.
+    "tick": {"task": "grants.tick", "schedule": 60.0, "options": {"expires": 55}},
+    "requeue-pending-mail": {
+        "task": "grants.requeue_pending_mail",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "purge-old-sessions": {"task": "grants.purge_old_sessions", "schedule": crontab(minute=17)},
     "purge-orphan-uploads": {"task": "grants.purge_orphan_uploads", "schedule": crontab(minute=43)},
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from grants.applications.models import Application, TeamMember
@@ -18,6 +18,7 @@ from grants.deadlines.milestones import (
     chase_due,
     due_milestone,
     earliest_start,
+    stale_after,
 )
 from grants.deadlines.outbox import Reminder, joined_people, reminder_key
 from grants.extensions import db
@@ -57,7 +58,7 @@ def acceptance_reminders(now: datetime) -> list[Reminder]:
             if lead.user_id in accepted:
                 continue
             key = reminder_key("offer", milestone.name, award.offer_expires_at, award.id, lead.user_id)
-            reminders.append(Reminder("acceptance_reminder", key, lead.user, context))
+            reminders.append(Reminder("acceptance_reminder", key, lead.user, context, award.offer_expires_at))
     return reminders
 
 
@@ -103,27 +104,40 @@ def _to_team(report: Report, template: str, milestone: str, deadline: datetime) 
         "report_kind": report.kind,
         "report_number": report.sequence,
         "due_on": report.due_date.isoformat(),
+        # The last minute of the due day in the call's zone, shown in the reader's zone.
+        "due_by": (deadline - timedelta(minutes=1)).isoformat(),
         "link": external_url("awards.report", report_id=report.id),
     }
     return [
-        Reminder(template, reminder_key("report", milestone, deadline, report.id, person.id), person, context)
+        Reminder(
+            template,
+            reminder_key("report", milestone, deadline, report.id, person.id),
+            person,
+            context,
+            stale_after(deadline, milestone),
+        )
         for person in joined_people(award.application)
     ]
 
 
-def late_reports(today: date, limit: int = 50) -> list[Report]:
-    """Reports past their due day (by UTC date, a day's grace either way is fine for a digest)."""
-    return list(
-        db.session.scalars(
-            select(Report)
-            .join(Report.award)
-            .where(
-                Award.state.in_(REPORTING_AWARD_STATES),
-                Report.state.in_(LATE_REPORT_STATES),
-                Report.due_date < today,
-            )
-            .order_by(Report.due_date, Report.id)
-            .limit(limit)
-            .options(joinedload(Report.award))
-        ).unique()
+def _late(today: date):
+    return (
+        select(Report)
+        .join(Report.award)
+        .where(
+            Award.state.in_(REPORTING_AWARD_STATES),
+            Report.state.in_(LATE_REPORT_STATES),
+            Report.due_date < today,
+        )
     )
+
+
+def late_reports(today: date, limit: int = 50) -> list[Report]:
+    """The oldest reports past their due day (by UTC date: a day's grace either way is fine for
+    a digest); ``count_late_reports`` gives how many there are in all."""
+    query = _late(today).order_by(Report.due_date, Report.id).limit(limit).options(joinedload(Report.award))
+    return list(db.session.scalars(query).unique())
+
+
+def count_late_reports(today: date) -> int:
+    return db.session.scalar(select(func.count()).select_from(_late(today).subquery()))

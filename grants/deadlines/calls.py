@@ -68,5 +68,5 @@ def call_closing_reminders(now: datetime) -> list[Reminder]:
         }
         for person in joined_people(application):
             key = reminder_key("call_closing", milestone.name, call.closes_at, application.id, person.id)
-            reminders.append(Reminder("call_closing_reminder", key, person, context))
+            reminders.append(Reminder("call_closing_reminder", key, person, context, call.closes_at))
     return reminders

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from grants.accounts.models import User, UserRole
 from grants.accounts.roles import Role
 from grants.calls.models import Call
-from grants.deadlines.awards import late_reports
+from grants.deadlines.awards import count_late_reports, late_reports
 from grants.deadlines.outbox import Reminder
 from grants.deadlines.reviews import unfinished_assignments
 from grants.extensions import db
@@ -48,12 +48,14 @@ def digest_context(now: datetime) -> dict | None:
         }
         for report in late_reports(now.date())
     ]
+    report_count = count_late_reports(now.date())
     failed = db.session.scalar(select(func.count()).where(OutboxMessage.state == OutboxState.FAILED))
-    if not (reviews or reports or failed):
+    if not (reviews or report_count or failed):
         return None
     return {
         "late_reviews": reviews,
         "overdue_reports": reports,
+        "overdue_report_count": report_count,
         "failed_emails": failed,
         "failed_link": external_url("outbox.failed"),
         "link": external_url("awards.portfolio"),
@@ -70,7 +72,7 @@ def officer_digests(now: datetime) -> list[Reminder]:
     for officer in officers:
         local = now.astimezone(ZoneInfo(officer.time_zone or "Europe/London"))
         if local.time() >= DIGEST_HOUR:
-            waiting.append((officer, local.date()))
+            waiting.append((officer, local.date(), local.replace(hour=23, minute=59, second=59)))
     if not waiting:
         return []
     context = digest_context(now)
@@ -82,6 +84,7 @@ def officer_digests(now: datetime) -> list[Reminder]:
             f"digest:{day.isoformat()}:{officer.id}",
             officer,
             {**context, "on": day.isoformat()},
+            stale_after=end_of_day,  # yesterday's digest is not sent tomorrow
         )
-        for officer, day in waiting
+        for officer, day, end_of_day in waiting
     ]

@@ -51,6 +51,11 @@ def overdue_due(deadline: datetime, now: datetime) -> bool:
     return deadline <= now < deadline + OVERDUE_WINDOW
 
 
+def stale_after(deadline: datetime, milestone: str) -> datetime:
+    """A reminder before a deadline is pointless after it; an overdue one after its window."""
+    return deadline + OVERDUE_WINDOW if milestone == "overdue" else deadline
+
+
 def chase_due(deadline: datetime, now: datetime, milestones: tuple[Milestone, ...]) -> str | None:
     """For things that can be late (reviews, reports): the milestone due before the deadline, or
     "overdue" once, just after it; None when neither is due."""

@@ -10,7 +10,7 @@ the race when two ticks write the same reminder at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -30,10 +30,14 @@ class Reminder:
     key: str
     recipient: User
     context: dict[str, Any] = field(default_factory=dict)
+    # When the reminder stops making sense; delivery drops it after that instead of sending late.
+    stale_after: datetime | None = None
 
 
-def reminder_key(kind: str, milestone: str, deadline: datetime | str, *ids: int) -> str:
-    stamp = deadline if isinstance(deadline, str) else f"{deadline.timestamp():.0f}"
+def reminder_key(kind: str, milestone: str, deadline: datetime, *ids: int) -> str:
+    """The key names the deadline's day: an officer moving a close from 16:00 to 17:00 sends no
+    second round, moving it to another day starts the reminders afresh."""
+    stamp = deadline.astimezone(UTC).date().isoformat()
     return ":".join(["reminder", kind, milestone, stamp, *map(str, ids)])
 
 
@@ -46,6 +50,8 @@ def send_once(reminders: list[Reminder]) -> int:
     """Queue the reminders not yet in the outbox, skipping people who turned them off; returns
     how many rows this call wrote."""
     written = 0
+    # In key order, so two ticks at once insert in the same order and never deadlock.
+    reminders = sorted(reminders, key=lambda r: r.key)
     for start in range(0, len(reminders), BATCH):
         batch = [r for r in reminders[start : start + BATCH] if wants(r.recipient, r.template)]
         if not batch:
@@ -63,7 +69,11 @@ def send_once(reminders: list[Reminder]) -> int:
                 key=reminder.key,
                 recipient_email=reminder.recipient.email,
                 recipient=reminder.recipient,
-                context={"name": reminder.recipient.full_name, **reminder.context},
+                context={
+                    "name": reminder.recipient.full_name,
+                    **reminder.context,
+                    **({"stale_after": reminder.stale_after.isoformat()} if reminder.stale_after else {}),
+                },
             )
             written += new_id is not None
     return written

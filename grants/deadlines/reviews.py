@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.applications.models import Application
 from grants.calls.models import Call
-from grants.deadlines.milestones import OVERDUE_WINDOW, REVIEW_DUE, chase_due, earliest_start
+from grants.deadlines.milestones import OVERDUE_WINDOW, REVIEW_DUE, chase_due, earliest_start, stale_after
 from grants.deadlines.outbox import Reminder, reminder_key
 from grants.extensions import db
 from grants.links import external_url
@@ -60,5 +60,5 @@ def review_reminders(now: datetime) -> list[Reminder]:
             "link": external_url("reviews.review", assignment_id=assignment.id),
         }
         key = reminder_key("review_due", name, due, assignment.id, assignment.reviewer_id)
-        reminders.append(Reminder(template, key, assignment.reviewer, context))
+        reminders.append(Reminder(template, key, assignment.reviewer, context, stale_after(due, name)))
     return reminders

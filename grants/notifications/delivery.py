@@ -20,7 +20,8 @@ from sqlalchemy import func, or_, select
 
 from grants.extensions import db
 from grants.failpoints import reach
-from grants.notifications.dispatch import note_for_hand_over
+from grants.notifications.catalogue import EMAILS
+from grants.notifications.dispatch import BULK, URGENT, note_for_hand_over
 from grants.notifications.mailers import mailer_from_config
 from grants.notifications.models import OutboxMessage, OutboxState
 from grants.notifications.rendering import render_email
@@ -64,11 +65,25 @@ class RetryPolicy:
         )
 
 
+# Enhanced status classes (RFC 3463) that are about this message or its address: 5.1.x bad
+# address, 5.6.x content, 5.7.1 refused by policy. Other 5xx answers (authentication, sender
+# refused, quota) are about our account: retried, not pinned on each message.
+MESSAGE_STATUS = ("5.1.", "5.6.", "5.7.1")
+
+
 def is_permanent(error: Exception) -> bool:
-    """A 5xx answer will not change on retry (unknown mailbox, message refused)."""
+    """Retrying will not change the answer: the recipient is refused, or the server refuses this
+    message for what it is."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    if isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500:
+        answer = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
+        return answer.lstrip().startswith(MESSAGE_STATUS)
+    return False
 
 
 def deliver_message(message_id: int, now: datetime | None = None) -> Outcome:
@@ -77,11 +92,19 @@ def deliver_message(message_id: int, now: datetime | None = None) -> Outcome:
     message = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update(skip_locked=True)
     )
-    if (
-        message is None
-        or message.state != OutboxState.PENDING
-        or message.next_attempt_at > now + EARLY_TOLERANCE
-    ):
+    if message is None or message.state != OutboxState.PENDING:
+        return Outcome.SKIPPED
+    if message.next_attempt_at > now + EARLY_TOLERANCE:
+        # Early (clocks differ, or a copy): ask again when it is due rather than wait for the sweep.
+        wait = (message.next_attempt_at - now).total_seconds()
+        note_for_hand_over(
+            db.session(), [message.id], countdown=min(wait, current_app.config["OUTBOX_RETRY_CAP_SECONDS"])
+        )
+        return Outcome.SKIPPED
+    if is_stale(message, now):
+        message.state = OutboxState.EXPIRED
+        message.last_error = "Not sent: the deadline it was about had passed."
+        db.session.flush()
         return Outcome.SKIPPED
     message.attempts += 1
     try:
@@ -96,6 +119,12 @@ def deliver_message(message_id: int, now: datetime | None = None) -> Outcome:
     db.session.flush()
     log.info("sent %s to %s", message.template, message.recipient_email)
     return Outcome.SENT
+
+
+def is_stale(message: OutboxMessage, now: datetime) -> bool:
+    """A reminder carries the moment it stops making sense ("2 hours left" after the close)."""
+    stale_after = message.context.get("stale_after")
+    return bool(stale_after) and now >= datetime.fromisoformat(stale_after)
 
 
 def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> Outcome:
@@ -137,9 +166,8 @@ def claim_stale_messages(now: datetime | None = None, limit: int = 500) -> list[
     lease_end = now + timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
     for row in rows:
         row.claimed_until = lease_end
-    ids = [row.id for row in rows]
-    note_for_hand_over(db.session(), ids)
-    return ids
+        note_for_hand_over(db.session(), [row.id], priority=BULK if EMAILS[row.template].optional else URGENT)
+    return [row.id for row in rows]
 
 
 def outbox_counts() -> dict[str, int]:

@@ -19,11 +19,17 @@ PENDING_KEY = "grants.outbox_pending"
 DELIVER_TASK = "grants.deliver_outbox_message"
 
 
-def note_for_hand_over(session: Session, message_ids: list[int], countdown: float | None = None) -> None:
+# Redis serves lower numbers first: receipts and resets never wait behind a round of reminders.
+URGENT, BULK = 0, 6
+
+
+def note_for_hand_over(
+    session: Session, message_ids: list[int], countdown: float | None = None, priority: int = URGENT
+) -> None:
     """Hand these rows to the worker once ``session`` commits (after ``countdown`` seconds)."""
     pending = session.info.setdefault(PENDING_KEY, {})
     for message_id in message_ids:
-        pending[message_id] = countdown
+        pending[message_id] = (countdown, priority)
 
 
 def _note_new_rows(session: Session, _flush_context) -> None:
@@ -35,18 +41,18 @@ def _note_new_rows(session: Session, _flush_context) -> None:
 
 def _hand_over(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, {})
-    by_countdown: dict[float | None, list[int]] = {}
-    for message_id, countdown in pending.items():
-        by_countdown.setdefault(countdown, []).append(message_id)
-    for countdown, ids in by_countdown.items():
-        enqueue(sorted(ids), countdown=countdown)
+    groups: dict[tuple[float | None, int], list[int]] = {}
+    for message_id, how in pending.items():
+        groups.setdefault(how, []).append(message_id)
+    for (countdown, priority), ids in groups.items():
+        enqueue(sorted(ids), countdown=countdown, priority=priority)
 
 
 def _forget(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def enqueue(message_ids: list[int], countdown: float | None = None) -> None:
+def enqueue(message_ids: list[int], countdown: float | None = None, priority: int = URGENT) -> None:
     mode = current_app.config["OUTBOX_DISPATCH"]
     if mode == "record":
         current_app.extensions.setdefault("outbox_handed_over", []).extend(message_ids)
@@ -54,7 +60,9 @@ def enqueue(message_ids: list[int], countdown: float | None = None) -> None:
     celery = current_app.extensions["celery"]
     for message_id in message_ids:
         try:
-            celery.send_task(DELIVER_TASK, args=[message_id], countdown=countdown, retry=False)
+            celery.send_task(
+                DELIVER_TASK, args=[message_id], countdown=countdown, priority=priority, retry=False
+            )
         except Exception as error:
             log.warning("outbox message %s not handed to the broker (%s); the sweep will", message_id, error)
 

@@ -10,6 +10,7 @@ from grants.audit.services import record
 from grants.database import lock_and_reload
 from grants.errors import Conflict
 from grants.extensions import db
+from grants.notifications.delivery import is_stale
 from grants.notifications.dispatch import note_for_hand_over
 from grants.notifications.models import OutboxMessage, OutboxState
 from grants.timeutil import utcnow
@@ -31,6 +32,8 @@ def retry_message(actor: Any, message: OutboxMessage) -> OutboxMessage:
     lock_and_reload(message)
     if message.state != OutboxState.FAILED:
         raise Conflict("This email is no longer failed: it was already sent again or is queued.")
+    if is_stale(message, utcnow()):
+        raise Conflict("This reminder is about a deadline that has passed, so it is not sent again.")
     _requeue(message)
     record(actor, "outbox.retried", message, {"template": [None, message.template]})
     return message
@@ -42,11 +45,16 @@ def retry_all_failed(actor: Any) -> int:
         .where(OutboxMessage.state == OutboxState.FAILED)
         .with_for_update(skip_locked=True)
     ).all()
+    now = utcnow()
+    again = [row for row in rows if not is_stale(row, now)]
     for row in rows:
-        _requeue(row)
-    if rows:
-        record(actor, "outbox.retried_all", rows[0], {"count": [None, len(rows)]})
-    return len(rows)
+        if row in again:
+            _requeue(row)
+        else:
+            row.state = OutboxState.EXPIRED  # a reminder for a deadline gone by: not sent late
+    if again:
+        record(actor, "outbox.retried_all", again[0], {"count": [None, len(again)]})
+    return len(again)
 
 
 def _requeue(message: OutboxMessage) -> None:

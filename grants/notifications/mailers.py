@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import smtplib
+import ssl
 import tempfile
 from email.message import EmailMessage
 from pathlib import Path
@@ -46,13 +48,23 @@ class SmtpMailer:
         self.timeout = timeout
 
     def send(self, message: EmailMessage, *, key: str) -> None:
-        client_class = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
-        with client_class(self.host, self.port, timeout=self.timeout) as client:
+        tls = ssl.create_default_context()  # verify the server's certificate and name
+        if self.use_ssl:
+            client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=tls)
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.starttls:
-                client.starttls()
+                client.starttls(context=tls)
             if self.username:
                 client.login(self.username, self.password or "")
             client.send_message(message)
+        except BaseException:
+            client.close()
+            raise
+        # Accepted: an error saying goodbye must not make the message look unsent (it would go twice).
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()
 
 
 def safe_file_name(key: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from grants.extensions import db
 from grants.notifications.catalogue import EMAILS, wants
-from grants.notifications.dispatch import note_for_hand_over
+from grants.notifications.dispatch import BULK, URGENT, note_for_hand_over
 from grants.notifications.models import OutboxMessage, OutboxState
 from grants.timeutil import utcnow
 
@@ -57,7 +57,7 @@ def insert_message(
     )
     new_id = db.session.scalar(statement)
     if new_id is not None:
-        note_for_hand_over(db.session(), [new_id])
+        note_for_hand_over(db.session(), [new_id], priority=BULK if EMAILS[template].optional else URGENT)
     return new_id
 
 

@@ -21,10 +21,17 @@ def upgrade():
         batch_op.add_column(sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('failed_at', sa.DateTime(timezone=True), nullable=True))
-    # Rows written before this revision are due from when they were written.
+    # Rows written before this revision are due from when they were written; failed ones failed then.
     op.execute("UPDATE outbox_messages SET next_attempt_at = created_at")
+    op.execute("UPDATE outbox_messages SET failed_at = created_at WHERE state = 'failed'")
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.alter_column('next_attempt_at', existing_type=sa.DateTime(timezone=True), nullable=False)
+        # A server default keeps inserts from code deployed before this revision working.
+        batch_op.alter_column(
+            'next_attempt_at',
+            existing_type=sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.func.now(),
+        )
         batch_op.create_index('ix_outbox_messages_due', ['state', 'next_attempt_at'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:

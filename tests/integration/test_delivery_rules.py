@@ -34,6 +34,11 @@ TRANSIENT_ERRORS = {
     "451 recipient greylisted": smtplib.SMTPRecipientsRefused({"wu.fang@example.org": (451, b"greylisted")}),
     "connection refused": ConnectionRefusedError(111, "Connection refused"),
     "server disconnected": smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    # 5xx answers about our account, not the message: a credentials rotation or a quota must not
+    # fail every email at once.
+    "535 authentication failed": smtplib.SMTPAuthenticationError(535, b"5.7.8 authentication failed"),
+    "553 sender refused": smtplib.SMTPSenderRefused(553, b"sender not allowed", "grants@example.org"),
+    "550 5.4.5 quota": smtplib.SMTPDataError(550, b"5.4.5 Daily sending quota exceeded"),
 }
 # Each with what the officers' page must show of the server's answer.
 PERMANENT_ERRORS = {
@@ -41,13 +46,13 @@ PERMANENT_ERRORS = {
         smtplib.SMTPRecipientsRefused({"wu.fang@example.org": (550, b"no such user")}),
         "(550, b'no such user')",
     ),
-    "554 message refused": (
-        smtplib.SMTPResponseException(554, b"message refused"),
-        "(554, b'message refused')",
+    "554 5.7.1 message refused": (
+        smtplib.SMTPDataError(554, b"5.7.1 message refused as spam"),
+        "(554, b'5.7.1 message refused as spam')",
     ),
-    "553 sender refused": (
-        smtplib.SMTPSenderRefused(553, b"sender not allowed", "grants@example.org"),
-        "(553, b'sender not allowed'",
+    "550 5.1.1 unknown mailbox": (
+        smtplib.SMTPDataError(550, b"5.1.1 unknown mailbox"),
+        "(550, b'5.1.1 unknown mailbox')",
     ),
 }
 
@@ -104,7 +109,9 @@ def mailer(monkeypatch):
 def handed_over(monkeypatch):
     """Every hand-over to the broker after a commit, as ``(ids, countdown)``."""
     calls = []
-    monkeypatch.setattr(dispatch, "enqueue", lambda ids, countdown=None: calls.append((ids, countdown)))
+    monkeypatch.setattr(
+        dispatch, "enqueue", lambda ids, countdown=None, priority=0: calls.append((ids, countdown))
+    )
     return calls
 
 
@@ -137,7 +144,8 @@ def test_a_transient_failure_keeps_the_row_pending_and_hands_it_over_again_after
     assert ceiling / 2 <= wait <= ceiling
     assert (message.state, message.attempts, message.failed_at) == (OutboxState.PENDING, 1, None)
     assert message.last_error.startswith(type(error).__name__)
-    assert db_session.info[dispatch.PENDING_KEY] == {message.id: pytest.approx(wait, abs=1e-3)}
+    [(countdown, _priority)] = db_session.info[dispatch.PENDING_KEY].values()
+    assert countdown == pytest.approx(wait, abs=1e-3)
 
     db_session.commit()
     [(ids, countdown)] = handed_over
@@ -344,3 +352,48 @@ def test_retrying_all_failed_emails_queues_each_and_counts_them(db_session, fact
     db_session.commit()
     assert handed_over == [(sorted(m.id for m in failed), None)]
     assert retry_all_failed(officer) == 0
+
+
+def test_a_task_that_arrives_early_asks_again_for_when_the_row_is_due(db_session, mailer, handed_over):
+    message = committed_message(db_session, handed_over)
+    message.next_attempt_at = utcnow() + timedelta(seconds=40)
+    scripted = mailer()
+
+    assert attempt(db_session, message, utcnow()) == Outcome.SKIPPED
+
+    assert scripted.attempts == 0
+    [(ids, countdown)] = handed_over
+    assert ids == [message.id] and 35 < countdown <= 40
+
+
+def test_a_reminder_whose_deadline_passed_is_dropped_not_sent_late(db_session, mailer, handed_over):
+    message = committed_message(db_session, handed_over)
+    message.context = {**message.context, "stale_after": (utcnow() - SECOND).isoformat()}
+    scripted = mailer()
+
+    assert attempt(db_session, message, utcnow()) == Outcome.SKIPPED
+
+    assert scripted.attempts == 0
+    assert message.state == OutboxState.EXPIRED
+    assert "deadline" in message.last_error
+
+
+def test_sending_again_a_failed_reminder_for_a_past_deadline_is_refused(db_session, factory):
+    officer = factory.user(roles=("officer",))
+    stale = failed_message("stale-reminder")
+    stale.context = {**stale.context, "stale_after": (utcnow() - SECOND).isoformat()}
+    fresh = failed_message("fresh")
+
+    with pytest.raises(Conflict, match="deadline that has passed"):
+        retry_message(officer, stale)
+    assert retry_all_failed(officer) == 1
+    assert (stale.state, fresh.state) == (OutboxState.EXPIRED, OutboxState.PENDING)
+
+
+def test_reminders_go_to_the_broker_behind_receipts_and_resets(db_session, monkeypatch):
+    calls = []
+    monkeypatch.setattr(dispatch, "enqueue", lambda ids, countdown=None, priority=0: calls.append(priority))
+    queue_email(template="password_reset", key="urgent", recipient_email="a@example.org", context={})
+    queue_email(template="review_reminder", key="bulk", recipient_email="b@example.org", context={})
+    db_session.commit()
+    assert sorted(calls) == [dispatch.URGENT, dispatch.BULK]

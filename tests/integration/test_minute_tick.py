@@ -543,3 +543,16 @@ def test_review_and_acceptance_reminders_give_their_deadlines_in_the_reader_s_zo
     offer_email = factory.render(offer)
     assert " ".join(written_in(SHANGHAI, award.offer_expires_at)) in offer_email
     assert f"http://localhost/awards/{award.id}" in offer_email
+
+
+def test_moving_the_close_within_its_day_sends_no_second_round(factory):
+    draft = call_with_draft(factory)
+    closes_at = draft.call.closes_at
+    run_tick(closes_at - timedelta(hours=20))
+    before = len(factory.outbox("call_closing_reminder"))
+
+    draft.call.closes_at = closes_at + timedelta(hours=1)  # 16:00 becomes 17:00 the same day
+    factory.session.flush()
+    run_tick(closes_at - timedelta(hours=19))
+
+    assert before == 2 and len(factory.outbox("call_closing_reminder")) == before

@@ -1,5 +1,6 @@
 """Mailers and the development mailbox reader (no database)."""
 
+import smtplib
 from email.message import EmailMessage
 
 import pytest
@@ -57,3 +58,26 @@ def test_message_id_is_stable_per_key_and_differs_between_keys():
     assert message_id_for("a") == message_id_for("a")
     assert message_id_for("a") != message_id_for("b")
     assert message_id_for("a").startswith("<") and message_id_for("a").endswith("@grants.mail>")
+
+
+def test_an_error_saying_goodbye_after_acceptance_does_not_make_the_message_look_unsent(monkeypatch):
+    """A QUIT answered with an error comes after the server took the message: raising would
+    retry it, and the recipient would get it twice."""
+    sent = []
+
+    class GrumpyServer:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def send_message(self, message):
+            sent.append(message["Subject"])
+
+        def quit(self):
+            raise smtplib.SMTPResponseException(421, b"closing, too busy to say goodbye")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(smtplib, "SMTP", GrumpyServer)
+    SmtpMailer("smtp://127.0.0.1:2525").send(message("Receipt"), key="k")
+    assert sent == ["Receipt"]

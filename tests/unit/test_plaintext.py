@@ -30,5 +30,7 @@ def test_quoted_text_keeps_its_line_breaks_and_is_marked_as_a_quote():
 
 
 def test_the_html_only_fallback_is_left_out_of_the_plain_text():
-    html = '<p><a href="https://g/x">Reset</a></p><p class="html-only">Or paste this: https://g/x</p><p>Bye</p>'
+    html = (
+        '<p><a href="https://g/x">Reset</a></p><p class="html-only">Or paste this: https://g/x</p><p>Bye</p>'
+    )
     assert html_to_text(html) == "Reset: https://g/x\n\nBye\n"

@@ -30,8 +30,12 @@ def test_the_expected_wait_before_giving_up_spans_hours_not_minutes():
     assert 2 * 3600 < total < 6 * 3600
 
 
-def test_5xx_answers_are_permanent_and_4xx_are_retried():
-    assert is_permanent(smtplib.SMTPDataError(554, b"rejected"))
+def test_refusals_of_this_message_are_permanent_and_the_rest_retried():
+    assert is_permanent(smtplib.SMTPDataError(554, b"5.7.1 rejected as spam"))
+    assert is_permanent(smtplib.SMTPDataError(550, b"5.1.1 no such mailbox"))
+    assert not is_permanent(smtplib.SMTPDataError(550, b"5.4.5 daily quota exceeded"))
+    assert not is_permanent(smtplib.SMTPAuthenticationError(535, b"5.7.8 bad credentials"))
+    assert not is_permanent(smtplib.SMTPSenderRefused(553, b"sender refused", "g@x"))
     assert not is_permanent(smtplib.SMTPDataError(451, b"try later"))
     assert not is_permanent(smtplib.SMTPServerDisconnected("gone"))
     assert is_permanent(smtplib.SMTPRecipientsRefused({"a@x": (550, b"no such user")}))
