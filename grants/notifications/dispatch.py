@@ -1,7 +1,10 @@
 """Hand committed outbox rows to the worker: the broker is the doorbell, the database the truth.
 
 Rows are noted when written and handed over only after the transaction commits, so a worker never
-looks for a row that is not there yet, and a rolled-back action sends nothing. Publishing never
+looks for a row that is not there yet, and a rolled-back action sends nothing. Savepoints count
+too: SQLAlchemy signals their release and rollback with the same events as a real commit, so each
+noted row remembers the savepoint it was written in; a released savepoint passes its rows to its
+parent, a rolled-back one drops only its own, and only the outermost commit hands them over. Publishing never
 blocks or fails a request: the broker client does not retry (``max_retries`` 0, a short socket
 timeout), a failed publish is logged, and the beat's sweep hands the row over later.
 """
@@ -28,8 +31,9 @@ def note_for_hand_over(
 ) -> None:
     """Hand these rows to the worker once ``session`` commits (after ``countdown`` seconds)."""
     pending = session.info.setdefault(PENDING_KEY, {})
+    savepoint = session.get_nested_transaction()
     for message_id in message_ids:
-        pending[message_id] = (countdown, priority)
+        pending[message_id] = (countdown, priority, savepoint)
 
 
 def _note_new_rows(session: Session, _flush_context) -> None:
@@ -40,16 +44,29 @@ def _note_new_rows(session: Session, _flush_context) -> None:
 
 
 def _hand_over(session: Session) -> None:
-    pending = session.info.pop(PENDING_KEY, {})
+    released = session.get_nested_transaction()
+    if released is not None:  # a savepoint released: its rows now belong to the one around it
+        parent = released.parent if released.parent is not None and released.parent.nested else None
+        pending = session.info.get(PENDING_KEY, {})
+        for message_id, (countdown, priority, savepoint) in list(pending.items()):
+            if savepoint is released:
+                pending[message_id] = (countdown, priority, parent)
+        return
     groups: dict[tuple[float | None, int], list[int]] = {}
-    for message_id, how in pending.items():
-        groups.setdefault(how, []).append(message_id)
+    for message_id, (countdown, priority, _savepoint) in session.info.pop(PENDING_KEY, {}).items():
+        groups.setdefault((countdown, priority), []).append(message_id)
     for (countdown, priority), ids in groups.items():
         enqueue(sorted(ids), countdown=countdown, priority=priority)
 
 
-def _forget(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+def _forget(session: Session, rolled_back) -> None:
+    if not rolled_back.nested:
+        session.info.pop(PENDING_KEY, None)
+        return
+    pending = session.info.get(PENDING_KEY, {})
+    for message_id, (_countdown, _priority, savepoint) in list(pending.items()):
+        if savepoint is rolled_back:
+            del pending[message_id]
 
 
 def enqueue(message_ids: list[int], countdown: float | None = None, priority: int = URGENT) -> None:
@@ -73,4 +90,4 @@ def init_dispatch(_app: Flask) -> None:
         return
     event.listen(Session, "after_flush", _note_new_rows)
     event.listen(Session, "after_commit", _hand_over)
-    event.listen(Session, "after_rollback", _forget)
+    event.listen(Session, "after_soft_rollback", _forget)

@@ -144,7 +144,7 @@ def test_a_transient_failure_keeps_the_row_pending_and_hands_it_over_again_after
     assert ceiling / 2 <= wait <= ceiling
     assert (message.state, message.attempts, message.failed_at) == (OutboxState.PENDING, 1, None)
     assert message.last_error.startswith(type(error).__name__)
-    [(countdown, _priority)] = db_session.info[dispatch.PENDING_KEY].values()
+    [(countdown, _priority, _savepoint)] = db_session.info[dispatch.PENDING_KEY].values()
     assert countdown == pytest.approx(wait, abs=1e-3)
 
     db_session.commit()

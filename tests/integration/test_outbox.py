@@ -80,3 +80,29 @@ def test_a_failing_mailer_records_the_error_and_keeps_the_row_pending(app, db_se
     assert message.next_attempt_at > message.created_at
     assert message.attempts == 1
     assert "ConnectionRefusedError" in message.last_error
+
+
+def _queue(key: str) -> int:
+    return queue_email(
+        template="role_granted", key=key, recipient_email=f"{key}@example.org", context={"role": "reviewer"}
+    ).id
+
+
+def test_a_released_savepoint_hands_its_rows_over_only_with_the_real_commit(app, db_session):
+    handed = app.extensions["outbox_handed_over"]
+    outer = _queue("outer")
+    with db_session.begin_nested():
+        inner = _queue("inner")
+    assert handed == [], "a savepoint release is not a commit"
+    db_session.commit()
+    assert sorted(handed) == sorted([outer, inner])
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_rows(app, db_session):
+    handed = app.extensions["outbox_handed_over"]
+    outer = _queue("outer")
+    savepoint = db_session.begin_nested()
+    _queue("inner")
+    savepoint.rollback()
+    db_session.commit()
+    assert handed == [outer]
