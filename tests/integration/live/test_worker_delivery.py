@@ -32,10 +32,11 @@ from tests.services import require_redis
 LINK = re.compile(r"https?://\S+/verify/\S+")
 
 
-def read_mail(folder: Path, recipient: str):
+def read_mail(folder: Path, recipient: str, subject: str | None = None):
+    """The first email the worker wrote to ``recipient`` (with ``subject``, when given)."""
     for path in sorted(folder.glob("*.eml")):
         message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if message["To"] == recipient:
+        if message["To"] == recipient and subject in (None, message["Subject"]):
             return message
     return None
 
