@@ -48,7 +48,12 @@ def tick(at: str | None = None) -> dict:
     """Open and close calls at their times and write the reminders now due. Beat sends no
     argument; a fault test simulating hours of beats passes the moment (ISO 8601) to act at."""
     report = run_tick(datetime.fromisoformat(at) if at else utcnow())
-    return {"opened": report.opened, "closed": report.closed, "reminders": report.reminders}
+    return {
+        "opened": report.opened,
+        "closed": report.closed,
+        "reminders": report.reminders,
+        "failed": report.failed,
+    }
 
 
 @idempotent_task("grants.purge_old_sessions")

@@ -18,6 +18,7 @@ from grants.awards.services.offers import accept_agreement, lead_members
 from grants.awards.services.reports import review_report, save_report, submit_report
 from grants.calls.models import Call
 from grants.calls.services.calls import details_of, update_call
+from grants.deadlines import tick
 from grants.deadlines.tick import run_tick
 from grants.notifications.models import OutboxMessage, OutboxState
 from grants.reviews.services import invitations
@@ -556,3 +557,16 @@ def test_moving_the_close_within_its_day_sends_no_second_round(factory):
     run_tick(closes_at - timedelta(hours=19))
 
     assert before == 2 and len(factory.outbox("call_closing_reminder")) == before
+
+
+def test_a_part_of_the_tick_that_fails_does_not_stop_the_others(factory, monkeypatch):
+    draft = call_with_draft(factory)
+
+    def broken(_now):
+        raise RuntimeError("a time zone this server does not know")
+
+    monkeypatch.setattr(tick, "REMINDERS", (broken, *tick.REMINDERS))
+    report = run_tick(draft.call.closes_at - timedelta(hours=20))
+
+    assert report.failed == ["broken"]
+    assert sent(factory, "call_closing_reminder", "1d") == emails(draft.lead, draft.partner)
