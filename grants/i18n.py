@@ -7,7 +7,7 @@ language, else the browser's; an email is rendered in its recipient's language (
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_name
@@ -42,10 +42,8 @@ def format_moment(moment: datetime, zone: str, language: str) -> str:
     )
 
 
-def format_day(moment: datetime, zone: str, language: str) -> str:
-    return format_date(
-        moment.astimezone(ZoneInfo(zone)), "long", locale=FORMAT_LOCALES.get(language, "en_GB")
-    )
+def format_day(day: date, language: str) -> str:
+    return format_date(day, "long", locale=FORMAT_LOCALES.get(language, "en_GB"))
 
 
 def init_i18n(app: Flask) -> None:

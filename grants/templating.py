@@ -12,9 +12,7 @@ from grants.markdown_text import render_markdown
 from grants.money import format_money
 from grants.security.policy import STAFF, Access
 from grants.text_limits import count_words
-from grants.timeutil import utcnow
-
-DEFAULT_ZONE = "Europe/London"
+from grants.timeutil import DEFAULT_ZONE, utcnow
 
 
 def viewer_zone() -> ZoneInfo:

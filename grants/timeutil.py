@@ -9,6 +9,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 # Set only while the demo plays its history forward (``clock_at``); never in a request or task.
+# Where a person or record without a time zone of its own is placed (the programme's home).
+DEFAULT_ZONE = "Europe/London"
+
 _set_back: ContextVar[datetime | None] = ContextVar("grants_clock_set_back", default=None)
 
 

@@ -18,6 +18,7 @@ from grants.extensions import db
 from grants.links import external_url
 from grants.notifications.models import OutboxMessage, OutboxState
 from grants.reviews.models import ReviewAssignment
+from grants.timeutil import DEFAULT_ZONE
 
 DIGEST_HOUR = time(8, 0)
 
@@ -70,7 +71,7 @@ def officer_digests(now: datetime) -> list[Reminder]:
     ).unique()
     waiting = []
     for officer in officers:
-        local = now.astimezone(ZoneInfo(officer.time_zone or "Europe/London"))
+        local = now.astimezone(ZoneInfo(officer.time_zone or DEFAULT_ZONE))
         if local.time() >= DIGEST_HOUR:
             waiting.append((officer, local.date(), local.replace(hour=23, minute=59, second=59)))
     if not waiting:

@@ -20,8 +20,7 @@ from sqlalchemy import func, or_, select
 
 from grants.extensions import db
 from grants.failpoints import reach
-from grants.notifications.catalogue import EMAILS
-from grants.notifications.dispatch import BULK, URGENT, note_for_hand_over
+from grants.notifications.dispatch import note_for_hand_over, priority_for
 from grants.notifications.mailers import mailer_from_config
 from grants.notifications.models import OutboxMessage, OutboxState
 from grants.notifications.rendering import render_email
@@ -166,7 +165,7 @@ def claim_stale_messages(now: datetime | None = None, limit: int = 500) -> list[
     lease_end = now + timedelta(seconds=config["OUTBOX_LEASE_SECONDS"])
     for row in rows:
         row.claimed_until = lease_end
-        note_for_hand_over(db.session(), [row.id], priority=BULK if EMAILS[row.template].optional else URGENT)
+        note_for_hand_over(db.session(), [row.id], priority=priority_for(row.template))
     return [row.id for row in rows]
 
 

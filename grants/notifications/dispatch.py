@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from grants.notifications.models import OutboxMessage
+from grants.notifications.catalogue import EMAILS
 
 log = logging.getLogger("grants.mail")
 PENDING_KEY = "grants.outbox_pending"
@@ -26,6 +26,11 @@ DELIVER_TASK = "grants.deliver_outbox_message"
 URGENT, BULK = 0, 6
 
 
+def priority_for(template: str) -> int:
+    """Optional emails (reminders, digests) are bulk; everything a person is waiting for is urgent."""
+    return BULK if EMAILS[template].optional else URGENT
+
+
 def note_for_hand_over(
     session: Session, message_ids: list[int], countdown: float | None = None, priority: int = URGENT
 ) -> None:
@@ -34,13 +39,6 @@ def note_for_hand_over(
     savepoint = session.get_nested_transaction()
     for message_id in message_ids:
         pending[message_id] = (countdown, priority, savepoint)
-
-
-def _note_new_rows(session: Session, _flush_context) -> None:
-    # In after_flush, session.new still lists what was just inserted, now with primary keys.
-    new_ids = [obj.id for obj in session.new if isinstance(obj, OutboxMessage)]
-    if new_ids:
-        note_for_hand_over(session, new_ids)
 
 
 def _hand_over(session: Session) -> None:
@@ -88,6 +86,5 @@ def init_dispatch(_app: Flask) -> None:
     """Listen on every Session once per process (several apps may be built, e.g. in tests)."""
     if event.contains(Session, "after_commit", _hand_over):
         return
-    event.listen(Session, "after_flush", _note_new_rows)
     event.listen(Session, "after_commit", _hand_over)
     event.listen(Session, "after_soft_rollback", _forget)

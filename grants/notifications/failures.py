@@ -46,12 +46,13 @@ def retry_all_failed(actor: Any) -> int:
         .with_for_update(skip_locked=True)
     ).all()
     now = utcnow()
-    again = [row for row in rows if not is_stale(row, now)]
+    again = []
     for row in rows:
-        if row in again:
-            _requeue(row)
-        else:
+        if is_stale(row, now):
             row.state = OutboxState.EXPIRED  # a reminder for a deadline gone by: not sent late
+        else:
+            _requeue(row)
+            again.append(row)
     if again:
         record(actor, "outbox.retried_all", again[0], {"count": [None, len(again)]})
     return len(again)

@@ -16,8 +16,7 @@ from grants.links import external_url
 from grants.notifications.catalogue import EMAILS, ROLE_NAMES
 from grants.notifications.models import OutboxMessage
 from grants.notifications.plaintext import html_to_text
-
-DEFAULT_ZONE = "Europe/London"
+from grants.timeutil import DEFAULT_ZONE
 
 
 def as_moment(value: str | datetime) -> datetime:
@@ -37,7 +36,7 @@ def email_context(message: OutboxMessage) -> dict[str, Any]:
         if not value:
             return ""
         moment = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-        return format_day(datetime(moment.year, moment.month, moment.day, 12), "UTC", language)
+        return format_day(moment, language)
 
     def role_name(value: str) -> str:
         return str(ROLE_NAMES.get(value, value))

@@ -14,11 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from grants.extensions import db
 from grants.notifications.catalogue import EMAILS, wants
-from grants.notifications.dispatch import BULK, URGENT, note_for_hand_over
+from grants.notifications.dispatch import note_for_hand_over, priority_for
 from grants.notifications.models import OutboxMessage, OutboxState
-from grants.timeutil import utcnow
-
-DEFAULT_ZONE = "Europe/London"
+from grants.timeutil import DEFAULT_ZONE, utcnow
 
 
 def insert_message(
@@ -57,7 +55,7 @@ def insert_message(
     )
     new_id = db.session.scalar(statement)
     if new_id is not None:
-        note_for_hand_over(db.session(), [new_id], priority=BULK if EMAILS[template].optional else URGENT)
+        note_for_hand_over(db.session(), [new_id], priority=priority_for(template))
     return new_id
 
 

@@ -18,6 +18,7 @@ from grants.errors import Conflict, PermissionDenied
 from grants.extensions import db
 from grants.notifications.services import queue_email
 from grants.security.predicates import can_lead_application, team_membership
+from grants.timeutil import DEFAULT_ZONE
 
 
 def lock_application(application: Application) -> Application:
@@ -97,7 +98,7 @@ def stale_edit_message(actor: User, application: Application) -> str:
         if editor is not None and editor.id == actor.id
         else (editor.full_name if editor is not None else "Someone else")
     )
-    zone = ZoneInfo(getattr(actor, "time_zone", None) or "Europe/London")
+    zone = ZoneInfo(getattr(actor, "time_zone", None) or DEFAULT_ZONE)
     when = application.content_updated_at.astimezone(zone).strftime("%H:%M")
     return (
         f"{who} changed this application at {when}, after you opened it. Your changes were not saved: "

@@ -56,22 +56,24 @@ def portfolio():
     )
 
 
-def _back(award) -> str:
-    return url_for(".show", award_id=award.id)
+def award_form(award, form, action, **page):
+    """An officer's form about one award: it returns to the award's page."""
+    return form_page(
+        form, action, back=url_for(".show", award_id=award.id), back_label=award.reference, **page
+    )
 
 
 @bp.route("/manage/awards/<int:award_id>/extend", methods=["GET", "POST"])
 @declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
 def extend(award):
     form = NewEndForm()
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: changes.extend_award(current_user, award, form.end_date.data, form.reason.data),
         heading=f"No-cost extension: {award.reference}",
         intro=f"The award ends on {award.end_date:%d %B %Y}. An extension keeps the money as it is; "
         "reports not yet submitted move with the new end date.",
-        back=_back(award),
-        back_label=award.reference,
         success="Extended. Reports still owed have moved with the new end date.",
         submit="Extend the award",
     )
@@ -82,14 +84,13 @@ def extend(award):
 def terminate(award):
     form = NewEndForm()
     form.end_date.label.text = "Ends on"
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: changes.terminate_award(current_user, award, form.end_date.data, form.reason.data, utcnow()),
         heading=f"End {award.reference} early",
         intro="Payments due after the end are cancelled and their money returns to the funders' envelopes. "
         "The final report becomes due 90 days after the new end.",
-        back=_back(award),
-        back_label=award.reference,
         success="The award has been terminated.",
         submit="Terminate the award",
     )
@@ -102,7 +103,8 @@ def transfer(award):
     form.call_funder_id.choices = options(
         (f.call_funder_id, f"{f.call_funder.funder.short_name} ({f.currency})") for f in award.fundings
     )
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: changes.transfer_budget(
             current_user,
@@ -115,8 +117,6 @@ def transfer(award):
         ),
         heading=f"Budget transfer: {award.reference}",
         intro="Move money between cost categories of one funder's budget. The total stays the same.",
-        back=_back(award),
-        back_label=award.reference,
         success="Budget transferred.",
         submit="Transfer",
         budget=award.budget,
@@ -127,13 +127,12 @@ def transfer(award):
 @declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
 def add_milestone(award):
     form = MilestoneForm()
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: changes.add_milestone(current_user, award, form.title.data, form.due_date.data),
         heading=f"Add a milestone: {award.reference}",
         intro=f"Milestones fall within the award, {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}.",
-        back=_back(award),
-        back_label=award.reference,
         success="Milestone added.",
         submit="Add the milestone",
     )
@@ -143,12 +142,11 @@ def add_milestone(award):
 @declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
 def extend_offer_deadline(award):
     form = DeadlineForm()
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: extend_offer(current_user, award, form.deadline.data, utcnow()),
         heading=f"Give more time to accept {award.reference}",
-        back=_back(award),
-        back_label=award.reference,
         success="The offer deadline has moved and the lead investigators have been told.",
         submit="Extend the offer",
     )
@@ -158,14 +156,13 @@ def extend_offer_deadline(award):
 @declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
 def move_start_date(award):
     form = NewStartForm()
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: move_start(current_user, award, form.start_date.data, form.reason.data or "", utcnow()),
         heading=f"Change the start date of {award.reference}",
         intro=f"The offer runs from {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}. The project "
         "keeps its length; payments and reports are scheduled again, and the lead investigators are told.",
-        back=_back(award),
-        back_label=award.reference,
         success="The start date has moved; payments and reports follow it.",
         submit="Change the start date",
     )
@@ -175,13 +172,12 @@ def move_start_date(award):
 @declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
 def withdraw(award):
     form = ReasonForm()
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: withdraw_offer(current_user, award, form.reason.data, utcnow()),
         heading=f"Withdraw the offer of {award.reference}",
         intro="The team is told, the payments are cancelled and the money returns to the funders' envelopes.",
-        back=_back(award),
-        back_label=award.reference,
         success="The offer has been withdrawn.",
         submit="Withdraw the offer",
     )
@@ -196,7 +192,8 @@ def release_payment_page(payment):
     if request.method == "GET":
         form.paid_on.data = today
     amount = format_money(payment.amount_minor, payment.currency)
-    return form_page(
+    return award_form(
+        award,
         form,
         lambda: release_payment(
             current_user,
@@ -208,8 +205,6 @@ def release_payment_page(payment):
         heading=f"Release payment {payment.sequence} from {payment.call_funder.funder.short_name}: {amount}",
         intro=f"Scheduled for {payment.due_on:%d %B %Y} on {award.reference}. "
         "Record it once the money has been sent.",
-        back=_back(award),
-        back_label=award.reference,
         success=f"Payment of {amount} recorded. The team has been told.",
         submit="Record the payment",
         blockers=payment_blockers(payment, today),
