@@ -55,9 +55,12 @@ function startCountdown(element) {
     seconds %= 3600;
     const minutes = Math.floor(seconds / 60);
     seconds %= 60;
-    const parts = [[days, "day"], [hours, "hour"], [minutes, "minute"], [seconds, "second"]]
-      .filter(([count]) => count > 0)
-      .slice(0, days > 0 ? 2 : 3)
+    // The largest unit and the next one or two, stopping at a zero ("4 days", not "4 days 59 minutes").
+    const units = [[days, "day"], [hours, "hour"], [minutes, "minute"], [seconds, "second"]];
+    const first = units.findIndex(([count]) => count > 0);
+    const shown = units.slice(first, first + (days > 0 ? 2 : 3));
+    const gap = shown.findIndex(([count]) => count === 0);
+    const parts = (gap === -1 ? shown : shown.slice(0, gap))
       .map(([count, unit]) => `${count} ${unit}${count === 1 ? "" : "s"}`);
     element.textContent = parts.join(" ");
     window.setTimeout(tick, 1000);
