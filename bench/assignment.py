@@ -26,15 +26,13 @@ Usage: .venv/bin/python bench/assignment.py [--scenario A|A-tight|B|all] [--fair
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 from time import perf_counter
 
 import numpy as np
+from common import machine, peak_mib
 from synthetic_pool import SyntheticCall, scenario_call
 
 from grants.reviews.detection import detect_conflicts
@@ -45,18 +43,6 @@ from grants.reviews.matching.shortfalls import capacity_gap, explain_shortfalls
 from grants.reviews.matching.solver import best_candidates, bottleneck_floor, solve_assignment
 
 STAGES = ("affinity", "conflicts", "graph", "fairness", "solve", "certify")
-
-
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
-    meminfo = Path("/proc/meminfo").read_text().splitlines()
-    memory_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-    return f"{os.cpu_count()} cores ({model}), {memory_kib / 1024 / 1024:.1f} GiB"
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def build_problem(

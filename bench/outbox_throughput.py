@@ -21,10 +21,11 @@ from datetime import date
 from pathlib import Path
 
 import redis
-from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from common import append_to_benchmarks, fresh_database, machine  # noqa: E402
 
 from grants import create_app  # noqa: E402
 from grants.extensions import db  # noqa: E402
@@ -40,21 +41,6 @@ from tests.integration.live.worker import (  # noqa: E402
 )
 
 LANGUAGES = ("en", "zh_Hans")
-
-
-def machine() -> str:
-    meminfo = Path("/proc/meminfo").read_text().splitlines()
-    memory_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-    return f"{os.cpu_count()} cores, {memory_kib / 1024 / 1024:.1f} GiB"
-
-
-def fresh_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
 
 
 class Recipient:
@@ -127,8 +113,7 @@ def record(results: list[dict], command: str) -> None:
         *[_row(r) for r in results],
         "",
     ]
-    with open(ROOT / "docs" / "BENCHMARKS.md", "a") as out:
-        out.write("\n".join(lines))
+    append_to_benchmarks("\n".join(lines))
 
 
 def _row(r: dict) -> str:

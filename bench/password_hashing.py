@@ -11,19 +11,13 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 from argon2 import PasswordHasher, Type
+from common import append_to_benchmarks, machine
 
 from config.default import DefaultConfig
 
 BURST = 100
-
-
-def machine() -> str:
-    meminfo = Path("/proc/meminfo").read_text().splitlines()
-    memory_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
-    return f"{os.cpu_count()} cores, {memory_kib / 1024 / 1024:.1f} GiB"
 
 
 def main() -> None:
@@ -63,8 +57,7 @@ def main() -> None:
         f"\n## Password hashing — {datetime.now(UTC):%Y-%m-%d}, {machine()}\n\n"
         f"Command: `.venv/bin/python bench/password_hashing.py`\n\n" + "\n".join(lines) + "\n"
     )
-    with open(Path(__file__).resolve().parents[1] / "docs" / "BENCHMARKS.md", "a") as out:
-        out.write(record)
+    append_to_benchmarks(record)
 
 
 if __name__ == "__main__":
