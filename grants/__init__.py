@@ -85,9 +85,11 @@ def _register_blueprints(app: Flask) -> None:
     from grants.accounts.admin_views import bp as admin_bp
     from grants.accounts.views import bp as accounts_bp
     from grants.applications.views import bp as applications_bp
+    from grants.audit.views import bp as audit_bp
     from grants.awards.views import bp as awards_bp
     from grants.calls.views import bp as calls_bp
     from grants.core.views import bp as core_bp
+    from grants.insights.views import bp as insights_bp
     from grants.notifications.outbox_views import bp as outbox_bp
     from grants.notifications.views import bp as mailbox_bp
     from grants.reviews.views import bp as reviews_bp
@@ -103,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
         applications_bp,
         reviews_bp,
         awards_bp,
+        insights_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)
     init_policy(app)

@@ -97,7 +97,7 @@ def seed_large_call(
 
 def _officer(plan: _Plan) -> User:
     officer = User(
-        email=f"officer-{plan.tag}@bench.example.org",
+        email=f"officer-{plan.tag}@funder.example.org",
         full_name="Benchmark Officer",
         password_hash=UNUSABLE_PASSWORD,
         email_verified_at=plan.now,
@@ -162,17 +162,22 @@ def _call(plan: _Plan, officer: User) -> Call:
 
 
 def _institutions() -> dict[str, list[int]]:
-    """Twenty universities on each side, made once and shared by every seeded call."""
-    by_country: dict[str, list[int]] = {}
-    for country, word in (("GB", "UK"), ("CN", "China")):
-        names = [f"Benchmark {word} University {n}" for n in range(1, 21)]
+    """Twenty universities on each side and twenty institutes the reviewers work at, made once and
+    shared by every seeded call."""
+    by_group: dict[str, list[int]] = {}
+    for group, country, kind in (
+        ("GB", "GB", "UK University"),
+        ("CN", "CN", "China University"),
+        ("REVIEW", "GB", "Research Institute"),
+    ):
+        names = [f"Benchmark {kind} {n}" for n in range(1, 21)]
         existing = _institution_ids(names)
         missing = [{"name": name, "country": country} for name in names if name not in existing]
         if missing:
             db.session.execute(insert(Institution), missing)
             existing = _institution_ids(names)
-        by_country[country] = [existing[name] for name in names]
-    return by_country
+        by_group[group] = [existing[name] for name in names]
+    return by_group
 
 
 def _institution_ids(names: list[str]) -> dict[str, int]:
@@ -219,10 +224,16 @@ def _insert(model: Any, rows: Iterable[dict[str, Any]]) -> None:
         db.session.execute(insert(model), batch)
 
 
+def person_email(plan: _Plan, prefix: str, n: int, institutions: int) -> str:
+    """Each person's address is at their institution's own domain, so conflict detection sees
+    colleagues as colleagues and nobody else (a shared domain would conflict everyone)."""
+    return f"{prefix}-{plan.tag}-{n}@{prefix.split('-')[0]}{n % institutions + 1}.example.org"
+
+
 def _people(plan: _Plan, prefix: str, count: int, country: str, institutions: list[int]) -> list[int]:
     rows = [
         {
-            "email": f"{prefix}-{plan.tag}-{n}@bench.example.org",
+            "email": person_email(plan, prefix, n, len(institutions)),
             "full_name": f"{prefix.title()} {n}",
             "password_hash": UNUSABLE_PASSWORD,
             "email_verified_at": plan.now,
@@ -280,7 +291,7 @@ def _applications(plan: _Plan, call: Call, institutions: dict[str, list[int]]) -
             {
                 "application_id": app_id,
                 "user_id": lead,
-                "email": f"{side}-lead-{plan.tag}-{n}@bench.example.org",
+                "email": person_email(plan, f"{side}-lead", n, 20),
                 "full_name": f"{side.upper()} lead {n}",
                 "role": "lead",
                 "country": country,
@@ -325,7 +336,7 @@ def _reviews(plan: _Plan, call: Call, received: list[tuple[int, str]], officer: 
     reviewer, plus some declined and still-open invitations that never became reviews."""
     if not received or not plan.reviews:
         return 0
-    reviewer_ids = _people(plan, "reviewer", plan.reviewers, "GB", _institutions()["GB"])
+    reviewer_ids = _people(plan, "reviewer", plan.reviewers, "GB", _institutions()["REVIEW"])
     _insert(UserRole, ({"user_id": uid, "role": "reviewer", "granted_at": plan.now} for uid in reviewer_ids))
     per_app, extra = divmod(plan.reviews, len(received))
     assignments = []

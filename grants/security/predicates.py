@@ -215,3 +215,19 @@ def can_record_milestone(user: Any, milestone: Any) -> bool:
 
 def can_review_report(user: Any, report: Any) -> bool:
     return can_manage_award(user, report.award)
+
+
+def can_see_reviewer_identities(user: Any, call: Any, assignments: Any) -> bool:
+    """Officers may see who reviews in a call (names, emails, institutions in an export), except
+    an officer who is an invited or accepted reviewer in it themselves: a reviewer never learns
+    who the others are. ``assignments`` are the call's review assignments, or at least the user's
+    own in it (anything with ``call_id``, ``reviewer_id`` and ``state``); the caller looks them
+    up, so the rule stays a pure function."""
+    if not can_manage_calls(user):
+        return False
+    return not any(
+        assignment.call_id == call.id
+        and assignment.reviewer_id == user.id
+        and assignment.state in ACTIVE_ASSIGNMENT_STATES
+        for assignment in assignments
+    )

@@ -168,6 +168,12 @@ ACCESS = {
     "outbox.failed": ("GET", "/manage/emails/failed", OFFICER),
     "outbox.retry": ("POST", "/manage/emails/{message}/retry", OFFICER),
     "outbox.retry_all": ("POST", "/manage/emails/failed/retry", OFFICER),
+    "audit.log": ("GET", "/manage/audit", STAFF),
+    "insights.portfolio_page": ("GET", "/manage/insights", OFFICER),
+    "insights.programme": ("GET", "/manage/programmes/{programme}/dashboard", OFFICER),
+    "insights.call": ("GET", "/manage/calls/{call}/dashboard", OFFICER),
+    "insights.export_call": ("GET", "/manage/calls/{call}/export/reviews.csv", OFFICER),
+    "insights.export_portfolio": ("GET", "/manage/portfolio/export/payments.xlsx", OFFICER),
 }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import ScalarSelect, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
@@ -112,11 +112,16 @@ class FunderTotal:
 
 
 def portfolio_totals(filters: PortfolioFilters, now: datetime) -> list[FunderTotal]:
-    """Totals per funder and currency over every award the filters match (not just one page),
-    from the payments that stand: awarded is paid plus still to pay, so a withdrawn offer or the
-    cancelled part of a terminated award no longer counts. Filtered by funder, only that funder's
-    money is totalled. Amounts in different currencies are never added together."""
+    """Totals per funder and currency over every award the filters match (not just one page).
+    Filtered by funder, only that funder's money is totalled."""
     award_ids = _filtered(filters, now).with_only_columns(Award.id).scalar_subquery()
+    return funder_totals(award_ids, funder_id=filters.funder_id)
+
+
+def funder_totals(award_ids: ScalarSelect[int], funder_id: int | None = None) -> list[FunderTotal]:
+    """Totals per funder and currency over the awards ``award_ids`` selects, from the payments
+    that stand: awarded is paid plus still to pay, so a withdrawn offer or the cancelled part of a
+    terminated award no longer counts. Amounts in different currencies are never added together."""
     statement = (
         select(Funder.short_name, Payment.currency, Payment.state, func.sum(Payment.amount_minor))
         .join(CallFunder, CallFunder.id == Payment.call_funder_id)
@@ -124,8 +129,8 @@ def portfolio_totals(filters: PortfolioFilters, now: datetime) -> list[FunderTot
         .where(Payment.award_id.in_(award_ids), Payment.state.in_(COMMITTED_PAYMENT_STATES))
         .group_by(Funder.short_name, Payment.currency, Payment.state)
     )
-    if filters.funder_id:
-        statement = statement.where(Funder.id == filters.funder_id)
+    if funder_id:
+        statement = statement.where(Funder.id == funder_id)
     by_state: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for name, currency, state, amount in db.session.execute(statement):
         by_state[(name, currency)][state] += int(amount or 0)

@@ -1,0 +1,1 @@
+"""Programme insights: officers' dashboards and charts, the portfolio across programmes, exports."""

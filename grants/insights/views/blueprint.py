@@ -1,0 +1,5 @@
+"""The insights blueprint: dashboards, the portfolio and the exports hang off it."""
+
+from flask import Blueprint
+
+bp = Blueprint("insights", __name__)

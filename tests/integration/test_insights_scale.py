@@ -1,0 +1,155 @@
+"""The dashboards at scale: a seeded call with thousands of applications gives the same totals as
+direct SQL, and the number of queries a dashboard issues does not grow with the call's size."""
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from grants.calls.models import Call
+from grants.demo.large_call import seed_large_call
+from grants.extensions import db
+from grants.insights.services.dashboards import call_dashboard
+from grants.timeutil import utcnow
+from tests.query_counter import counting_queries
+
+RECEIVED = ("submitted", "under_review", "awarded", "rejected", "waitlisted")
+
+
+def sql(statement: str, **params):
+    return db.session.execute(text(statement), params).all()
+
+
+def _signed_in_officer(factory, sign_in):
+    officer = factory.officer()
+    sign_in(officer)
+    return officer
+
+
+def test_call_dashboard_totals_equal_direct_sql_over_thousands_of_applications(client, factory, sign_in):
+    large = seed_large_call(3000)
+    db.session.commit()
+    call = db.session.get(Call, large.call_id)
+    dashboard = call_dashboard(call, utcnow())
+    figures = dashboard.figures
+
+    by_state = dict(
+        sql("SELECT state, count(*) FROM applications WHERE call_id = :c GROUP BY state", c=call.id)
+    )
+    assert figures.total == sum(by_state.values()) == 3000
+    assert {s: n for s, n in figures.by_status.items() if n} == by_state
+    assert figures.received == sum(by_state.get(s, 0) for s in RECEIVED)
+    decided = sum(by_state.get(s, 0) for s in ("awarded", "rejected", "waitlisted"))
+    assert dashboard.success_rate == round(100 * by_state["awarded"] / decided, 1)
+
+    areas = dict(
+        sql(
+            "SELECT priority_area, count(*) FROM applications WHERE call_id = :c "
+            "AND state IN ('submitted', 'under_review', 'awarded', 'rejected', 'waitlisted') "
+            "GROUP BY priority_area",
+            c=call.id,
+        )
+    )
+    assert {area: n for area, n in figures.by_area if n} == areas
+
+    countries = dict(
+        sql(
+            "SELECT m.country, count(DISTINCT m.application_id) FROM team_members m "
+            "JOIN applications a ON a.id = m.application_id "
+            "WHERE a.call_id = :c AND m.accepted_at IS NOT NULL "
+            "AND a.state IN ('submitted', 'under_review', 'awarded', 'rejected', 'waitlisted') "
+            "GROUP BY m.country",
+            c=call.id,
+        )
+    )
+    assert dict(figures.by_country) == countries
+
+    [(invited, submitted)] = sql(
+        "SELECT count(*), sum(CASE WHEN r.state = 'submitted' AND ra.state = 'accepted' THEN 1 ELSE 0 END) "
+        "FROM review_assignments ra LEFT JOIN reviews r ON r.assignment_id = ra.id WHERE ra.call_id = :c",
+        c=call.id,
+    )
+    assert (dashboard.reviews.invited, dashboard.reviews.submitted) == (invited, submitted)
+    [(reviews,)] = sql(
+        "SELECT count(*) FROM reviews r JOIN review_assignments ra ON ra.id = r.assignment_id "
+        "WHERE ra.call_id = :c",
+        c=call.id,
+    )
+    assert reviews == large.reviews == 9000
+
+    requested = dict(
+        sql(
+            "SELECT b.call_funder_id, sum(b.amount_minor) FROM budget_lines b "
+            "JOIN applications a ON a.id = b.application_id "
+            "WHERE a.call_id = :c "
+            "AND a.state IN ('submitted', 'under_review', 'awarded', 'rejected', 'waitlisted') "
+            "GROUP BY b.call_funder_id",
+            c=call.id,
+        )
+    )
+    awarded = dict(
+        sql(
+            "SELECT f.call_funder_id, sum(f.amount_minor) FROM award_fundings f "
+            "JOIN awards w ON w.id = f.award_id WHERE w.call_id = :c AND w.state <> 'withdrawn' "
+            "GROUP BY f.call_funder_id",
+            c=call.id,
+        )
+    )
+    assert [(m.requested_minor, m.awarded_minor, m.envelope_minor) for m in dashboard.money] == [
+        (requested[cf.id], awarded[cf.id], cf.envelope_minor) for cf in call.funders
+    ]
+
+    submitted_times = [
+        row[0]
+        for row in sql(
+            "SELECT submitted_at FROM applications WHERE call_id = :c "
+            "AND state IN ('submitted', 'under_review', 'awarded', 'rejected', 'waitlisted')",
+            c=call.id,
+        )
+    ]
+    closes = call.closes_at.replace(tzinfo=None)
+    days_before = Counter(
+        min((closes - _naive(moment)) // timedelta(days=1), 14) for moment in submitted_times
+    )
+    assert {b.days_before: b.submissions for b in dashboard.timeline.buckets if b.submissions} == dict(
+        days_before
+    )
+    assert dashboard.timeline.last_day > dashboard.timeline.buckets[-2].submissions  # the rush shows
+
+    _signed_in_officer(factory, sign_in)
+    page = client.get(f"/manage/calls/{call.id}/dashboard").get_data(as_text=True)
+    assert f"{figures.total:,}" in page and f"{submitted:,}" in page
+    assert f"{dashboard.timeline.last_day:,} of {dashboard.timeline.total:,}" in page
+
+
+def _naive(moment):
+    """SQLite hands timestamps back as text, PostgreSQL as aware datetimes; compare in naive UTC."""
+    if isinstance(moment, str):
+        return datetime.fromisoformat(moment).replace(tzinfo=None)
+    return moment.replace(tzinfo=None) - (moment.utcoffset() or timedelta(0))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/manage/calls/{call}/dashboard",
+        "/manage/programmes/{programme}/dashboard",
+        "/manage/insights",
+        "/manage/insights?year={year}",
+    ],
+)
+def test_the_number_of_queries_does_not_grow_with_the_call(client, factory, sign_in, url):
+    small = seed_large_call(150, seed=1)
+    big = seed_large_call(1500, seed=2)
+    db.session.commit()
+    _signed_in_officer(factory, sign_in)
+    counts = []
+    for large in (small, big):
+        target = url.format(call=large.call_id, programme=large.programme_id, year=utcnow().year)
+        client.get(target)  # warm: the signed-in session's first touch writes
+        with counting_queries() as statements:
+            response = client.get(target)
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
