@@ -2,8 +2,8 @@
 each dataset and format.
 
 A call of ``--applications`` applications and ``--reviews`` reviews is written by
-``grants.demo.large_call`` into a temporary SQLite file, or into ``DATABASE_URL`` when it is set
-(migrated, and a new call added beside whatever is there; nothing is dropped). Each export runs as
+``grants.demo.large_call`` into a temporary SQLite file, or into the PostgreSQL database
+``--database-url`` names (dropped and created). Each export runs as
 the download does: the dataset's rows (chunks of ids, the read transaction ended between chunks)
 through the CSV or XLSX writer, every byte consumed. Each is run twice: once timed, once under
 tracemalloc for the peak of memory Python allocated meanwhile (tracing slows the run, so the two
@@ -11,17 +11,18 @@ are kept apart). The call's awards and payments are also exported through the po
 its programme.
 
 Usage: .venv/bin/python bench/exports.py [--applications 10000] [--reviews 30000]
+       [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/grants_bench] [--record]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import flask_migrate
@@ -29,7 +30,7 @@ import flask_migrate
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from common import machine  # noqa: E402
+from common import append_to_benchmarks, fresh_database, machine, refresh_statistics  # noqa: E402
 
 from grants import create_app  # noqa: E402
 from grants.accounts.models import User  # noqa: E402
@@ -80,16 +81,21 @@ def main() -> None:
     )
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument("--reviews", type=int, default=30_000)
+    parser.add_argument("--database-url", help="a PostgreSQL database to drop and create (default: SQLite)")
+    parser.add_argument("--record", action="store_true", help="append the figures to docs/BENCHMARKS.md")
     args = parser.parse_args()
 
     instance = tempfile.mkdtemp(prefix="grants-bench-exports-")
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance}/bench.sqlite"
+    if args.database_url:
+        fresh_database(args.database_url)
+    url = args.database_url or f"sqlite:///{instance}/bench.sqlite"
     app = create_app("testing", {"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context(), app.test_request_context():
         flask_migrate.upgrade()
         started = time.perf_counter()
         large = seed_large_call(args.applications, reviews=args.reviews)
         db.session.commit()
+        refresh_statistics(db.engine)
         print(
             f"{machine()}; {db.engine.dialect.name}\n"
             f"seeded {large.applications:,} applications, {large.reviews:,} reviews, {large.awards:,} awards "
@@ -114,19 +120,40 @@ def main() -> None:
             (f"call {name}", call_maker(name)) for name in ("applications", "reviews", "awards", "payments")
         ]
         exports += [(f"portfolio {name}", portfolio_maker(name)) for name in ("awards", "payments")]
-        print("| export | format | rows | MB | seconds | rows/s | peak Python MiB |")
-        print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+        lines = [
+            "| export | format | rows | MB | seconds | rows/s | peak Python MiB |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for name, make in exports:
             for fmt in WRITERS:
                 rows, size, seconds = run(make, fmt)
                 db.session.rollback()
                 top = peak(make, fmt)
                 db.session.rollback()
-                print(
+                lines.append(
                     f"| {name} | {fmt} | {rows:,} | {size / 1e6:.1f} | {seconds:.2f} | "
                     f"{rows / seconds:,.0f} | {top / 2**20:.1f} |"
                 )
+                print(lines[-1], flush=True)
         db.engine.dispose()
+    if args.record:
+        engine = "PostgreSQL" if args.database_url else "SQLite"
+        command = "python bench/exports.py " + " ".join(sys.argv[1:])
+        append_to_benchmarks(
+            "\n".join(
+                [
+                    "",
+                    f"## Exports (issue 7) — {date.today().isoformat()}, {machine()}",
+                    "",
+                    f"Command: `{command}` ({engine}; {large.applications:,} applications, "
+                    f"{large.reviews:,} reviews, {large.awards:,} awards; each export built and written "
+                    "as a download is, every byte consumed; peak memory from tracemalloc in a second run)",
+                    "",
+                    *lines,
+                    "",
+                ]
+            )
+        )
 
 
 if __name__ == "__main__":

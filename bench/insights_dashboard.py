@@ -21,12 +21,11 @@ from datetime import date
 from pathlib import Path
 
 import flask_migrate
-from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from common import append_to_benchmarks, fresh_database, machine  # noqa: E402
+from common import append_to_benchmarks, fresh_database, machine, refresh_statistics  # noqa: E402
 
 from grants import create_app  # noqa: E402
 from grants.accounts.models import User  # noqa: E402
@@ -58,10 +57,7 @@ def measure(size: int, url: str | None, repeat: int) -> list[dict]:
         officer = db.session.get(User, large.officer_id)
         officer.password_hash = hash_password(PASSWORD)
         db.session.commit()
-        if url:
-            # What autovacuum does within a minute of a bulk load: fresh planner statistics.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text("VACUUM ANALYZE"))
+        refresh_statistics(db.engine)
         seconds = time.perf_counter() - started
         print(f"seeded {size:,} applications, {large.reviews:,} reviews in {seconds:.1f} s")
         client = app.test_client()

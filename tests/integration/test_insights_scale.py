@@ -1,12 +1,16 @@
-"""The dashboards at scale: a seeded call with thousands of applications gives the same totals as
-direct SQL, and the number of queries a dashboard issues does not grow with the call's size."""
+"""The dashboards and exports at scale: a seeded call with thousands of applications gives the same
+totals as direct SQL, and the number of queries a dashboard issues does not grow with the call's size."""
 
+import csv
+import io
 from collections import Counter
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import text
 
+from grants.applications.states import ApplicationState
 from grants.calls.models import Call
 from grants.demo.large_call import seed_large_call
 from grants.extensions import db
@@ -153,3 +157,55 @@ def test_the_number_of_queries_does_not_grow_with_the_call(client, factory, sign
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_exports_give_the_same_totals_as_direct_sql_over_thousands_of_applications(client, factory, sign_in):
+    large = seed_large_call(2000, seed=3)
+    db.session.commit()
+    call = db.session.get(Call, large.call_id)
+    _signed_in_officer(factory, sign_in)
+
+    applications = _csv(client, f"/manage/calls/{call.id}/export/applications.csv")
+    assert len(applications) == 2000
+    received_labels = {ApplicationState(s).label for s in RECEIVED}
+    for funder in call.funders:
+        column = f"Requested from {funder.funder.short_name} ({funder.currency})"
+        exported = sum(Decimal(row[column]) for row in applications if row["Status"] in received_labels)
+        [(minor,)] = sql(
+            "SELECT sum(b.amount_minor) FROM budget_lines b JOIN applications a ON a.id = b.application_id "
+            "WHERE a.call_id = :c AND b.call_funder_id = :f "
+            "AND a.state IN ('submitted', 'under_review', 'awarded', 'rejected', 'waitlisted')",
+            c=call.id,
+            f=funder.id,
+        )
+        assert exported == Decimal(minor) / 100
+
+    reviews = _csv(client, f"/manage/calls/{call.id}/export/reviews.csv")
+    [(places, submitted, mean)] = sql(
+        "SELECT count(*), sum(CASE WHEN r.state = 'submitted' THEN 1 ELSE 0 END), "
+        "avg(CASE WHEN r.state = 'submitted' THEN r.overall_score END) "
+        "FROM review_assignments ra LEFT JOIN reviews r ON r.assignment_id = ra.id "
+        "WHERE ra.call_id = :c AND ra.state NOT IN ('declined', 'cancelled')",
+        c=call.id,
+    )
+    assert len(reviews) == places
+    scored = [float(row["Overall score"]) for row in reviews if row["Review status"] == "Submitted"]
+    assert len(scored) == submitted
+    assert sum(scored) / len(scored) == pytest.approx(mean, abs=1e-6)
+
+    awards = _csv(client, f"/manage/calls/{call.id}/export/awards.csv")
+    paid = sql(
+        "SELECT p.currency, sum(p.amount_minor) FROM payments p JOIN awards w ON w.id = p.award_id "
+        "WHERE w.call_id = :c AND p.state = 'released' GROUP BY p.currency",
+        c=call.id,
+    )
+    for currency, minor in paid:
+        assert (
+            sum(Decimal(row["Paid"]) for row in awards if row["Currency"] == currency) == Decimal(minor) / 100
+        )
+
+
+def _csv(client, url: str) -> list[dict[str, str]]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
