@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from grants.accounts.models import User
 from grants.audit.models import AuditEvent
+from grants.audit.redaction import reviewer_events_visible
 from grants.extensions import db
 
 PER_PAGE = 50
@@ -135,11 +136,14 @@ def _filtered(filters: AuditFilters, zone: ZoneInfo) -> Select[tuple[AuditEvent]
     return statement
 
 
-def audit_page(filters: AuditFilters, zone: ZoneInfo, page: int = 1, per_page: int = PER_PAGE) -> Pagination:
-    """One page of the events the filters match, newest first, each with its actor. Two queries
-    (the count and the page) whatever the page size."""
+def audit_page(
+    viewer: User, filters: AuditFilters, zone: ZoneInfo, page: int = 1, per_page: int = PER_PAGE
+) -> Pagination:
+    """One page of the events the filters match that ``viewer`` may see (see ``redaction``),
+    newest first, each with its actor. Two queries (the count and the page) whatever the page size."""
     statement = (
         _filtered(filters, zone)
+        .where(reviewer_events_visible(viewer))
         # The page reads the actor's name and email only; leave their roles and institution unloaded.
         .options(joinedload(AuditEvent.actor).options(lazyload(User.role_rows), lazyload(User.institution)))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())

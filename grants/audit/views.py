@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from grants.audit.browse import action_prefixes, audit_page, change_lines, parse_filters, subject_types
 from grants.audit.models import AuditEvent
+from grants.audit.redaction import conflicted_events
 from grants.security.policy import ADMIN, OFFICER, STAFF, Access, Policy, declare
 from grants.templating import viewer_zone
 
@@ -40,7 +41,7 @@ def subject_url(event: AuditEvent) -> str | None:
 def log():
     filters, problems = parse_filters(request.args)
     zone = viewer_zone()
-    page = audit_page(filters, zone, page=request.args.get("page", 1, type=int) or 1)
+    page = audit_page(current_user, filters, zone, page=request.args.get("page", 1, type=int) or 1)
     return render_template(
         "audit/log.html",
         zone=zone,
@@ -48,6 +49,7 @@ def log():
         problems=problems,
         entered=request.args,
         page=page,
+        conflicted=conflicted_events(page.items, current_user),
         types=subject_types(),
         prefixes=action_prefixes(),
         subject_url=subject_url,

@@ -185,17 +185,25 @@ def _institution_ids(names: list[str]) -> dict[str, int]:
     return {name: institution_id for name, institution_id in rows}
 
 
-def _state_for(rng: random.Random) -> str:
-    roll = rng.random()
-    if roll < 0.06:
-        return ApplicationState.DRAFT
-    if roll < 0.08:
-        return ApplicationState.WITHDRAWN
-    if roll < 0.20:
-        return ApplicationState.AWARDED
-    if roll < 0.25:
-        return ApplicationState.WAITLISTED
-    return ApplicationState.REJECTED
+# Shares of each outcome, in the proportions of a competitive call.
+APPLICATION_STATES = (
+    (0.06, ApplicationState.DRAFT),
+    (0.02, ApplicationState.WITHDRAWN),
+    (0.12, ApplicationState.AWARDED),
+    (0.05, ApplicationState.WAITLISTED),
+    (0.75, ApplicationState.REJECTED),
+)
+AWARD_STATES = (
+    (0.08, AwardState.OFFERED),
+    (0.04, AwardState.WITHDRAWN),
+    (0.08, AwardState.COMPLETED),
+    (0.80, AwardState.ACTIVE),
+)
+
+
+def _pick(rng: random.Random, shares: tuple[tuple[float, str], ...]) -> str:
+    """One value, each with its share of the chances."""
+    return rng.choices([value for _, value in shares], weights=[share for share, _ in shares])[0]
 
 
 def _submitted_at(plan: _Plan, closes_at: datetime) -> datetime:
@@ -258,7 +266,7 @@ def _applications(plan: _Plan, call: Call, institutions: dict[str, list[int]]) -
     cn_leads = _people(plan, "cn-lead", count, "CN", institutions["CN"])
     rows = []
     for n in range(count):
-        state = _state_for(plan.rng)
+        state = _pick(plan.rng, APPLICATION_STATES)
         submitted = state != ApplicationState.DRAFT and not (
             state == ApplicationState.WITHDRAWN and plan.rng.random() < 0.5
         )
@@ -468,17 +476,6 @@ def _decisions_and_awards(plan: _Plan, call: Call, received: list[tuple[int, str
     return _awards(plan, call, awarded, amounts, officer, released_at)
 
 
-def _award_state(rng: random.Random) -> str:
-    roll = rng.random()
-    if roll < 0.08:
-        return AwardState.OFFERED
-    if roll < 0.12:
-        return AwardState.WITHDRAWN
-    if roll < 0.2:
-        return AwardState.COMPLETED
-    return AwardState.ACTIVE
-
-
 def _awards(
     plan: _Plan,
     call: Call,
@@ -493,7 +490,7 @@ def _awards(
             "application_id": app_id,
             "call_id": call.id,
             "reference": f"{call.reference_prefix}-A{n + 1:05d}",
-            "state": _award_state(plan.rng),
+            "state": _pick(plan.rng, AWARD_STATES),
             "start_date": start,
             "end_date": start + timedelta(days=3 * 365),
             "original_end_date": start + timedelta(days=3 * 365),
@@ -524,7 +521,13 @@ def _awards(
     return len(award_ids)
 
 
-def _payments(plan, call, pairs, amounts, officer) -> Iterable[dict[str, Any]]:
+def _payments(
+    plan: _Plan,
+    call: Call,
+    pairs: list[tuple[int, tuple[int, int], dict[str, Any]]],
+    amounts: dict[tuple[int, int], int],
+    officer: User,
+) -> Iterable[dict[str, Any]]:
     """Three yearly instalments per funder; the first is paid for awards under way, all are paid
     for completed ones, and a withdrawn offer's are cancelled."""
     paid_through = {AwardState.ACTIVE: 1, AwardState.COMPLETED: 3}

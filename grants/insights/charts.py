@@ -29,14 +29,6 @@ class BarChart:
     title: str
     bars: tuple[Bar, ...]
 
-    @property
-    def total(self) -> int:
-        return sum(bar.value for bar in self.bars)
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(bar.value for bar in self.bars)
-
 
 def bar_chart(
     title: str,
@@ -45,13 +37,12 @@ def bar_chart(
     texts: Sequence[str] | None = None,
     short_labels: Sequence[str] | None = None,
     highlight: Sequence[str] = (),
-    scale: int | None = None,
 ) -> BarChart:
-    """Bars for ``(label, value)`` pairs, scaled to the largest value (or to ``scale``).
+    """Bars for ``(label, value)`` pairs, scaled to the largest value.
 
     A value that is not zero always gets a visible sliver, so a single submission next to
     thousands still shows."""
-    largest = scale if scale is not None else max((value for _, value in values), default=0)
+    largest = max((value for _, value in values), default=0)
     bars = []
     for index, (label, value) in enumerate(values):
         percent = 0.0 if largest <= 0 else 100.0 * value / largest

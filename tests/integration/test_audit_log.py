@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import delete
 
 from grants.audit.models import AuditEvent
+from grants.reviews.models import ConflictOfInterest
+from grants.reviews.services import invitations
 from grants.timeutil import utcnow
 from tests.query_counter import counting_queries
 
@@ -295,3 +297,66 @@ def test_the_number_of_queries_does_not_grow_with_the_page(client, factory, offi
     assert (rows_small, rows_full) == (5, 50)
     assert small == full
     assert small > 0  # the listener did see the page's queries
+
+
+# The log shows no more than the other pages
+
+
+def reviewed_call(factory):
+    """A call in decision with one submitted review and a drafted decision with its rationale;
+    returns (call, application, reviewer, officer)."""
+    call, (application, _other), officer = factory.deciding_call(2)
+    reviewer = factory.submitted_review(officer, application, for_applicant="Good.")
+    factory.decide(officer, application, rationale="Panel rationale that stays with the panel.")
+    factory.session.commit()
+    return call, application, reviewer, officer
+
+
+def test_events_about_a_conflicted_application_keep_their_place_but_not_their_details(
+    client, factory, sign_in
+):
+    _call, application, _reviewer, _officer = reviewed_call(factory)
+    conflicted = factory.officer()
+    factory.session.add(
+        ConflictOfInterest(
+            application_id=application.id, reviewer_id=conflicted.id, source="officer", reason="Board."
+        )
+    )
+    factory.session.commit()
+    sign_in(conflicted)
+
+    response = client.get(PAGE, query_string={"type": "Application", "id": application.id})
+
+    page = text_of(response)
+    assert listed(response)  # the events are there...
+    assert "Panel rationale" not in page  # ...without what the conflict keeps from this officer
+    assert "Hidden: you have a conflict of interest with this application." in page
+
+
+def test_an_officer_reviewing_in_a_call_does_not_learn_its_other_reviewers(app, client, factory, sign_in):
+    _call, application, reviewer, officer = reviewed_call(factory)
+    colleague = factory.user(roles=("officer", "reviewer"), email="colleague@research.example.net")
+    invitations.invite(officer, application, colleague, utcnow())
+    factory.session.commit()
+
+    sign_in(colleague)
+    by_name = text_of(client.get(PAGE, query_string={"actor": reviewer.full_name}))
+    # The reviewer's own profile is no secret; what they review in this call is.
+    assert "reviewer.profile_updated" in by_name
+    assert "review.submitted" not in by_name and "assignment.accepted" not in by_name
+    assert "review.submitted" not in text_of(client.get(PAGE, query_string={"action": "review."}))
+
+    other_browser = app.test_client()
+    sign_in(officer, http_client=other_browser)
+    by_name = text_of(other_browser.get(PAGE, query_string={"actor": reviewer.full_name}))
+    assert "review.submitted" in by_name and "assignment.accepted" in by_name
+
+
+def test_administrators_never_see_who_reviews(client, factory, sign_in):
+    _call, _application, reviewer, _officer = reviewed_call(factory)
+    sign_in(factory.user(roles=("admin",)))
+
+    page = text_of(client.get(PAGE, query_string={"action": "assignment."}))
+
+    assert "assignment.accepted" not in page and "assignment.invited" not in page
+    assert "review.submitted" not in text_of(client.get(PAGE, query_string={"actor": reviewer.email}))

@@ -2,16 +2,24 @@
 the real services: who may see them, what they count, empty states and bad filters."""
 
 import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from grants.accounts.models import User
 from grants.applications.models import Application, TeamMember
 from grants.awards.models import Award
+from grants.awards.services.changes import terminate_award
 from grants.awards.services.decisions import release_decisions
 from grants.insights.services.dashboards import call_dashboard, programme_dashboard
+from grants.insights.services.money import money_by_funder
 from grants.insights.services.portfolio import portfolio
-from grants.insights.services.scope import PortfolioScope
+from grants.insights.services.reviews import review_progress
+from grants.insights.services.scope import FigureScope, PortfolioScope
+from grants.insights.services.timeline import AFTER, EARLIER, submission_timeline
+from grants.reviews.services import invitations
 from grants.timeutil import utcnow
 
 
@@ -70,7 +78,8 @@ def test_the_call_dashboard_counts_what_the_services_made(client, factory, offic
     }
     assert numbers_in(html, "chart-reviews") == {"Invited": "1", "Accepted": "1", "Submitted": "1"}
     assert "50.0%" in html
-    assert numbers_in(html, "chart-timeline")["Last 24 hours"] in {"0", "2"}
+    assert numbers_in(html, "chart-timeline")["Last 24 hours"] == str(dashboard.timeline.last_day)
+    assert dashboard.timeline.total == 2
     assert 'role="img"' in html and "<script" not in html.split("</head>")[1]
 
 
@@ -81,7 +90,7 @@ def test_a_call_without_applications_shows_empty_states(client, factory, officer
     assert response.status_code == 200
     assert "No applications yet." in html
     assert "No reviewers invited yet." in html
-    assert "—" in html  # no success rate without decisions
+    assert re.search(r"<dt>Success rate</dt><dd>—", html)  # no rate without decisions
 
 
 def test_the_programme_dashboard_lists_its_calls_with_their_figures(client, factory, officer_signed_in):
@@ -105,7 +114,7 @@ def test_the_portfolio_counts_collaborative_projects_by_year(client, factory, of
     factory.session.commit()
     year = joint.start_date.year
 
-    figures = portfolio(PortfolioScope(), utcnow().date())
+    figures = portfolio(PortfolioScope(), utcnow())
     assert figures.by_state.get("active", 0) >= 2
     assert (
         figures.collaborative_total
@@ -126,9 +135,12 @@ def test_the_portfolio_filters_by_programme(client, factory, officer_signed_in):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("year=abc", "The year must be between"),
-        ("year=20000", "The year must be between"),
+        ("year=abc", "The year must be a whole number"),
+        ("year=20000", "The year must be a whole number"),
+        ("year=²", "The year must be a whole number"),
         ("programme=999999", "There is no such programme"),
+        ("programme=²", "There is no such programme"),
+        ("programme=99999999999999999999", "There is no such programme"),
     ],
 )
 def test_bad_portfolio_filters_are_explained_and_ignored(client, officer_signed_in, query, message):
@@ -163,3 +175,91 @@ def test_researchers_are_refused(client, factory, sign_in):
 def test_unknown_calls_and_programmes_are_not_found(client, officer_signed_in):
     assert client.get("/manage/calls/999999/dashboard").status_code == 404
     assert client.get("/manage/programmes/999999/dashboard").status_code == 404
+
+
+def test_timeline_edges_and_resubmissions_after_the_deadline(factory):
+    call, applications = factory.call_in_review(4)
+    for application, before in zip(
+        applications,
+        (
+            timedelta(days=1),
+            timedelta(days=1) - timedelta(seconds=1),
+            timedelta(days=14),
+            -timedelta(hours=3),
+        ),
+        strict=True,
+    ):
+        application.submitted_at = call.closes_at - before
+    factory.session.flush()
+
+    buckets = {b.days_before: b.submissions for b in submission_timeline(call).buckets if b.submissions}
+
+    # Exactly 24 hours before is the day before; a second later is the last day; exactly 14 days
+    # before is earlier than the days shown; after the close is a bucket of its own.
+    assert buckets == {1: 1, 0: 1, EARLIER: 1, AFTER: 1}
+    assert submission_timeline(call).buckets[-1].label.startswith("After the deadline")
+
+
+def test_late_reviews_are_accepted_ones_not_in_by_the_due_time(factory):
+    call, (application, _other), officer = factory.deciding_call(2)
+    factory.submitted_review(officer, application, for_applicant="Good.")
+    waiting = factory.reviewer()
+    invitations.accept_invitation(
+        waiting, invitations.invite(officer, application, waiting, utcnow()), utcnow()
+    )
+    unanswered = factory.reviewer()
+    invitations.invite(officer, application, unanswered, utcnow())
+    factory.session.flush()
+
+    call.review_due_at = utcnow() + timedelta(days=1)
+    assert review_progress(FigureScope(call_id=call.id), utcnow()).late == 0
+    call.review_due_at = utcnow() - timedelta(minutes=1)
+    progress = review_progress(FigureScope(call_id=call.id), utcnow())
+    assert (progress.invited, progress.accepted, progress.submitted, progress.late) == (3, 2, 1, 1)
+    assert progress.awaiting_answer == 1
+
+
+def test_a_programme_adds_up_its_calls_per_funder_and_currency(factory):
+    officer = factory.officer()
+    first, _ = factory.call_in_review(1, officer=officer)
+    second = factory.call(officer=officer)
+    second.programme_id = first.programme_id
+    second.funders[0].funder_id = first.funders[0].funder_id
+    factory.session.flush()
+
+    money = {(m.funder, m.currency): m for m in money_by_funder(FigureScope(programme_id=first.programme_id))}
+
+    uk = first.funders[0]
+    assert money[(uk.funder.short_name, uk.currency)].envelope_minor == (
+        uk.envelope_minor + second.funders[0].envelope_minor
+    )
+    assert len(money) == 3  # the shared UK funder, and each call's own Chinese funder
+
+
+def test_money_awarded_follows_the_payments_that_stand(factory):
+    award = factory.award()
+    officer = factory.session.get(User, award.call.created_by_id)
+    for payment in award.payments:  # instalments that fall after the early end below
+        payment.due_on = award.start_date + timedelta(days=200)
+    before = {m.currency: m.awarded_minor for m in call_dashboard(award.call, utcnow()).money}
+    end = award.start_date + timedelta(days=10)
+    terminate_award(officer, award, end, "The partner institution closed.", utcnow())
+    factory.session.flush()
+
+    after = {m.currency: m.awarded_minor for m in call_dashboard(award.call, utcnow()).money}
+    committed = {t.currency: t.awarded_minor for t in portfolio(PortfolioScope(), utcnow()).money}
+    assert after != before
+    assert after == {currency: committed.get(currency, 0) for currency in after}
+
+
+def test_overdue_reports_are_judged_in_the_calls_time_zone(factory):
+    award = factory.award(time_zone="Asia/Shanghai")
+    report = award.reports[0]
+    shanghai_midnight = datetime.combine(
+        report.due_date + timedelta(days=1), time.min, ZoneInfo("Asia/Shanghai")
+    )
+    factory.session.flush()
+
+    # One hour after the due day ends in Shanghai it is still the due day in London and UTC.
+    assert portfolio(PortfolioScope(), shanghai_midnight - timedelta(hours=1)).overdue_reports == 0
+    assert portfolio(PortfolioScope(), shanghai_midnight + timedelta(hours=1)).overdue_reports == 1

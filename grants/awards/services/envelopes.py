@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from grants.applications.models import Application
 from grants.awards.models import Award, Decision, DecisionAmount, Payment
@@ -67,15 +67,23 @@ def committed_by_funder(call: Call) -> dict[int, int]:
         )
         .group_by(DecisionAmount.call_funder_id)
     )
-    awarded = db.session.execute(
-        select(Payment.call_funder_id, func.sum(Payment.amount_minor))
-        .join(Award)
-        .where(Award.call_id == call.id, Payment.state.in_(COMMITTED_PAYMENT_STATES))
-        .group_by(Payment.call_funder_id)
-    )
-    for call_funder_id, amount in [*drafted, *awarded]:
+    awarded = awarded_by_call_funder(Award.call_id == call.id)
+    for call_funder_id, amount in [*drafted, *awarded.items()]:
         totals[call_funder_id] += int(amount or 0)
     return dict(totals)
+
+
+def awarded_by_call_funder(awards: ColumnElement[bool]) -> dict[int, int]:
+    """Minor units awarded per call funder id over the awards ``awards`` selects, from the
+    payments that stand: a withdrawn offer's and a terminated award's cancelled instalments have
+    gone back to the envelope."""
+    rows = db.session.execute(
+        select(Payment.call_funder_id, func.sum(Payment.amount_minor))
+        .join(Award)
+        .where(awards, Payment.state.in_(COMMITTED_PAYMENT_STATES))
+        .group_by(Payment.call_funder_id)
+    )
+    return {call_funder_id: int(amount or 0) for call_funder_id, amount in rows}
 
 
 def envelope_positions(call: Call) -> list[EnvelopePosition]:

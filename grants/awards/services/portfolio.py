@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ScalarSelect, and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
@@ -48,19 +48,21 @@ class PortfolioFilters:
         }
 
 
-def _overdue_condition(now: datetime):
-    """Something the holders owe is late: an offer not accepted in time, or a report past its due
-    date, judged by the day in each award's call time zone (as the award pages judge it)."""
+def late_report_condition(now: datetime) -> ColumnElement[bool]:
+    """A report the team owes past its due date, judged by the day in its award's call time zone
+    (as the award pages judge it). The statement must join ``Call`` to the report's award."""
     zones = list(db.session.scalars(select(Call.time_zone).join(Award, Award.call_id == Call.id).distinct()))
     late_in_zone = [
         and_(Call.time_zone == zone, Report.due_date < now.astimezone(ZoneInfo(zone)).date())
         for zone in zones
     ]
+    return and_(Report.state.in_(LATE_REPORT_STATES), or_(false(), *late_in_zone))
+
+
+def _overdue_condition(now: datetime):
+    """Something the holders owe is late: an offer not accepted in time, or a late report."""
     late_report = exists().where(
-        Report.award_id == Award.id,
-        Report.state.in_(LATE_REPORT_STATES),
-        Call.id == Award.call_id,
-        or_(false(), *late_in_zone),
+        Report.award_id == Award.id, Call.id == Award.call_id, late_report_condition(now)
     )
     lapsed_offer = and_(Award.state == AwardState.OFFERED, Award.offer_expires_at <= now)
     return or_(late_report, lapsed_offer)

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
-from grants.accounts.models import Institution, User
-from grants.applications.models import Application, BudgetLine, TeamMember
+from grants.accounts.models import User
+from grants.applications.models import Application, BudgetLine
 from grants.applications.states import ApplicationState
 from grants.calls.models import Call
 from grants.extensions import db
@@ -20,14 +19,15 @@ from grants.insights.exports.base import (
     Release,
     Row,
     application_reference,
+    as_of_now,
     chunked_rows,
     id_chunks,
     local,
 )
-from grants.insights.exports.visibility import Hidden, hidden_for
 from grants.money import to_major
 from grants.reviews.models import Review, ReviewAssignment
 from grants.reviews.states import AssignmentState, ReviewState
+from grants.security.visibility import Hidden, TeamMemberRow, hidden_for, team_member_rows
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,6 @@ class _Context:
     hidden: Hidden
     funders: list[tuple[int, str]]  # call funder id and currency, in the call's order
     zone: ZoneInfo
-
-
-@dataclass(frozen=True)
-class _Member:
-    user_id: int | None
-    country: str
-    joined: bool
-    institution: str | None
 
 
 def applications_export(officer: User, call: Call, *, release: Release | None = None) -> Export:
@@ -56,13 +48,13 @@ def applications_export(officer: User, call: Call, *, release: Release | None = 
         "Lead country",
         "Countries",
         "Joined members",
-        "Submitted at",
+        f"Submitted at ({call.time_zone})",
         "Duration (months)",
         *(f"Requested from {entry.funder.short_name} ({entry.currency})" for entry in call.funders),
         "Reviews submitted",
         "Mean overall score",
     ]
-    ids = select(Application.id).where(Application.call_id == call.id)
+    ids = as_of_now(select(Application.id).where(Application.call_id == call.id), Application.id)
     context = _Context(
         hidden=hidden_for(officer, ids),
         funders=[(entry.id, entry.currency) for entry in call.funders],
@@ -120,27 +112,11 @@ def _rows(ids: list[int], context: _Context) -> list[Row]:
     return rows
 
 
-def _members(ids: list[int]) -> dict[int, list[_Member]]:
+def _members(ids: list[int]) -> dict[int, list[TeamMemberRow]]:
     """Each application's team; a member's institution is their own, else their account's."""
-    member_institution = aliased(Institution)
-    user_institution = aliased(Institution)
-    teams: dict[int, list[_Member]] = defaultdict(list)
-    for app_id, user_id, country, joined, institution, account_institution in db.session.execute(
-        select(
-            TeamMember.application_id,
-            TeamMember.user_id,
-            TeamMember.country,
-            TeamMember.accepted_at.is_not(None),
-            member_institution.name,
-            user_institution.name,
-        )
-        .outerjoin(member_institution, member_institution.id == TeamMember.institution_id)
-        .outerjoin(User, User.id == TeamMember.user_id)
-        .outerjoin(user_institution, user_institution.id == User.institution_id)
-        .where(TeamMember.application_id.in_(ids))
-        .order_by(TeamMember.id)
-    ):
-        teams[app_id].append(_Member(user_id, country, bool(joined), institution or account_institution))
+    teams: dict[int, list[TeamMemberRow]] = defaultdict(list)
+    for member in team_member_rows(ids):
+        teams[member.application_id].append(member)
     return teams
 
 

@@ -14,9 +14,17 @@ from grants.awards.models import Award, AwardFunding, Payment
 from grants.awards.states import COMMITTED_PAYMENT_STATES, AwardState, PaymentState
 from grants.calls.models import Call, CallFunder, Funder, Programme
 from grants.extensions import db
-from grants.insights.exports.base import Export, Release, Row, application_reference, chunked_rows, id_chunks
-from grants.insights.exports.visibility import Hidden, hidden_for
+from grants.insights.exports.base import (
+    Export,
+    Release,
+    Row,
+    application_reference,
+    as_of_now,
+    chunked_rows,
+    id_chunks,
+)
 from grants.money import to_major
+from grants.security.visibility import Hidden, hidden_for
 
 HEADERS = [
     "Award reference",
@@ -38,8 +46,8 @@ HEADERS = [
 
 def awards_export(officer: User, condition: ColumnElement[bool], *, release: Release | None = None) -> Export:
     """The awards ``condition`` (on ``Award``) selects: one call's, or a portfolio scope's."""
-    hidden = hidden_for(officer, select(Award.application_id).where(condition))
-    ids = select(Award.id).where(condition)
+    ids = as_of_now(select(Award.id).where(condition), Award.id)
+    hidden = hidden_for(officer, select(Award.application_id).where(Award.id.in_(ids.scalar_subquery())))
     rows = chunked_rows(id_chunks(ids, Award.id), lambda chunk: _rows(chunk, hidden), release)
     return Export("awards", "Awards", list(HEADERS), rows)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select
+from sqlalchemy import Select, false, func
 from sqlalchemy.orm import InstrumentedAttribute
 
 from grants.extensions import db
@@ -33,6 +33,14 @@ class Export:
     title: str
     headers: list[str]
     rows: Iterator[Row]
+
+
+def as_of_now(ids: Select, column: InstrumentedAttribute) -> Select:
+    """``ids`` limited to the rows that exist now. A download reads in chunks over seconds, in
+    fresh transactions; rows added meanwhile were never checked against the officer's conflicts
+    (worked out when the export starts), so they stay out, as does anything they would need."""
+    ceiling = db.session.scalar(ids.with_only_columns(func.max(column)))
+    return ids.where(column <= ceiling) if ceiling is not None else ids.where(false())
 
 
 def id_chunks(ids: Select, column: InstrumentedAttribute, size: int = CHUNK_SIZE) -> Iterator[list[int]]:
@@ -64,11 +72,9 @@ def chunked_rows(
 def end_read() -> None:
     """End the read transaction between chunks of a streamed export, so a slow download holds
     neither a database lock (SQLite transactions begin IMMEDIATE, so an open one blocks every
-    writer) nor an idle transaction. Only for a response whose request has already committed:
-    pending changes are never thrown away."""
-    session = db.session
-    if not (session.new or session.dirty or session.deleted):
-        session.rollback()
+    writer) nor an idle transaction. Only for a response whose request has already committed, so
+    there is nothing left to write; committing (not rolling back) keeps it so if that ever changes."""
+    db.session.commit()
 
 
 def application_reference(reference: str | None, application_id: int) -> str:

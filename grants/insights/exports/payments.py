@@ -9,9 +9,9 @@ from grants.awards.models import Award, Payment
 from grants.awards.states import PaymentState
 from grants.calls.models import CallFunder, Funder
 from grants.extensions import db
-from grants.insights.exports.base import Export, Release, Row, chunked_rows, id_chunks
-from grants.insights.exports.visibility import Hidden, hidden_for
+from grants.insights.exports.base import Export, Release, Row, as_of_now, chunked_rows, id_chunks
 from grants.money import to_major
+from grants.security.visibility import Hidden, hidden_for
 
 HEADERS = [
     "Award reference",
@@ -30,8 +30,9 @@ def payments_export(
     officer: User, condition: ColumnElement[bool], *, release: Release | None = None
 ) -> Export:
     """The payments of the awards ``condition`` (on ``Award``) selects."""
-    hidden = hidden_for(officer, select(Award.application_id).where(condition))
-    ids = select(Payment.id).join(Award, Award.id == Payment.award_id).where(condition)
+    ids = as_of_now(select(Payment.id).join(Award, Award.id == Payment.award_id).where(condition), Payment.id)
+    awards = select(Payment.award_id).where(Payment.id.in_(ids.scalar_subquery()))
+    hidden = hidden_for(officer, select(Award.application_id).where(Award.id.in_(awards.scalar_subquery())))
     rows = chunked_rows(id_chunks(ids, Payment.id), lambda chunk: _rows(chunk, hidden), release)
     return Export("payments", "Payments", list(HEADERS), rows)
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 
 from grants.accounts.models import User
 from grants.applications.models import Application
@@ -19,6 +19,7 @@ from grants.insights.exports.base import (
     Release,
     Row,
     application_reference,
+    as_of_now,
     chunked_rows,
     id_chunks,
     local,
@@ -29,15 +30,17 @@ from grants.insights.exports.reviewers import (
     reviewer_identities,
     reviewer_numbers,
 )
-from grants.insights.exports.visibility import Hidden, hidden_for
 from grants.reviews.models import CriterionScore, Review, ReviewAssignment
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, AssignmentState, Recommendation, ReviewState
+from grants.security.visibility import Hidden, hidden_for
 
 NOT_STARTED = "Not started"
 
 
 @dataclass(frozen=True)
 class _Context:
+    # The invitations that existed when the export started (see ``as_of_now``).
+    assignments: ScalarSelect[int]
     hidden: Hidden
     numbers: dict[int, int]
     people: dict[int, ReviewerIdentity] | None
@@ -58,15 +61,19 @@ def reviews_export(
         *(["Reviewer email", "Reviewer institution"] if identities else []),
         "Invitation",
         "Review status",
-        "Submitted at",
+        f"Submitted at ({call.time_zone})",
         "Recommendation",
         *(criterion.name for criterion in criteria),
         "Overall score",
         "Comments for the applicant",
         "Comments for the panel",
     ]
-    ids = select(Application.id).where(Application.call_id == call.id)
+    ids = as_of_now(select(Application.id).where(Application.call_id == call.id), Application.id)
+    assignments = as_of_now(
+        select(ReviewAssignment.id).where(ReviewAssignment.call_id == call.id), ReviewAssignment.id
+    )
     context = _Context(
+        assignments=assignments.scalar_subquery(),
         hidden=hidden_for(officer, ids),
         numbers=reviewer_numbers(call.id),
         people=reviewer_identities(call.id) if identities else None,
@@ -102,6 +109,7 @@ def _rows(application_ids: list[int], context: _Context) -> list[Row]:
         .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
         .where(
             ReviewAssignment.application_id.in_(visible),
+            ReviewAssignment.id.in_(context.assignments),
             ReviewAssignment.state.in_(ACTIVE_ASSIGNMENT_STATES),
         )
         .order_by(ReviewAssignment.application_id, ReviewAssignment.reviewer_id)

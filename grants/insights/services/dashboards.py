@@ -27,7 +27,7 @@ from grants.insights.services.decisions import DecisionTiming, decision_timings
 from grants.insights.services.money import FunderMoney, money_by_funder
 from grants.insights.services.reviews import ReviewProgress, review_progress
 from grants.insights.services.scope import FigureScope
-from grants.insights.services.timeline import SubmissionTimeline, submission_timeline
+from grants.insights.services.timeline import DayBucket, SubmissionTimeline, submission_timeline
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class CallDashboard(Dashboard):
             "Submissions per day before the deadline",
             [(bucket.label, bucket.submissions) for bucket in self.timeline.buckets],
             short_labels=[bucket.short_label for bucket in self.timeline.buckets],
-            highlight=(self.timeline.buckets[-1].label,),
+            highlight=(DayBucket(0, 0).label,),
         )
 
     @property
@@ -140,26 +140,23 @@ class ProgrammeDashboard(Dashboard):
     programme: Programme
     calls: list[CallRow]
 
-    @property
-    def calls_chart(self) -> BarChart:
-        return bar_chart(
-            "Received applications per call", [(row.call.title, row.received) for row in self.calls]
-        )
 
-
-def _figures(scope: FigureScope, now: datetime, area_order: list[str]) -> dict:
-    return {
-        "figures": application_figures(scope, area_order),
-        "reviews": review_progress(scope, now),
-        "money": money_by_funder(scope),
-        "timings": decision_timings(scope),
-    }
+def _shared_figures(
+    scope: FigureScope, now: datetime, area_order: list[str]
+) -> tuple[ApplicationFigures, ReviewProgress, list[FunderMoney], list[DecisionTiming]]:
+    """The figures both dashboards show, in the order ``Dashboard`` declares them."""
+    return (
+        application_figures(scope, area_order),
+        review_progress(scope, now),
+        money_by_funder(scope),
+        decision_timings(scope),
+    )
 
 
 def call_dashboard(call: Call, now: datetime) -> CallDashboard:
     scope = FigureScope(call_id=call.id)
     return CallDashboard(
-        call=call, timeline=submission_timeline(call), **_figures(scope, now, call.area_names)
+        *_shared_figures(scope, now, call.area_names), call=call, timeline=submission_timeline(call)
     )
 
 
@@ -170,7 +167,7 @@ def programme_dashboard(programme: Programme, now: datetime) -> ProgrammeDashboa
             select(Call).where(Call.programme_id == programme.id).order_by(Call.opens_at.desc())
         )
     )
-    return ProgrammeDashboard(programme=programme, calls=_call_rows(calls), **_figures(scope, now, []))
+    return ProgrammeDashboard(*_shared_figures(scope, now, []), programme=programme, calls=_call_rows(calls))
 
 
 def _call_rows(calls: list[Call]) -> list[CallRow]:

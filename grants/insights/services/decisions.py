@@ -17,7 +17,6 @@ from grants.insights.services.scope import FigureScope
 @dataclass(frozen=True)
 class DecisionTiming:
     call_id: int
-    call_title: str
     decisions: int
     # Days from the close to the first and to the last release, and the median over decisions.
     first_days: int
@@ -29,24 +28,26 @@ def decision_timings(scope: FigureScope) -> list[DecisionTiming]:
     """Per call with released decisions, newest call first. Decisions go out in a few batches,
     so grouping by release time keeps the rows few whatever the number of applications."""
     rows = db.session.execute(
-        select(Call.id, Call.title, Call.closes_at, Decision.released_at, func.count())
+        select(Call.id, Call.closes_at, Decision.released_at, func.count())
         .join(Call, Call.id == Decision.call_id)
         .where(Decision.state == DecisionState.RELEASED, scope.on(Decision.call_id))
-        .group_by(Call.id, Call.title, Call.closes_at, Decision.released_at)
+        .group_by(Call.id, Call.closes_at, Decision.released_at)
         .order_by(Call.closes_at.desc(), Call.id, Decision.released_at)
     ).all()
-    per_call: dict[int, tuple[str, list[tuple[int, int]]]] = {}
-    for call_id, title, closes_at, released_at, count in rows:
-        per_call.setdefault(call_id, (title, []))[1].append((_days_between(closes_at, released_at), count))
-    return [_timing(call_id, title, batches) for call_id, (title, batches) in per_call.items()]
+    per_call: dict[int, list[tuple[int, int]]] = {}
+    for call_id, closes_at, released_at, count in rows:
+        per_call.setdefault(call_id, []).append((_days_between(closes_at, released_at), count))
+    return [timing_of(call_id, batches) for call_id, batches in per_call.items()]
 
 
 def _days_between(start: datetime, end: datetime) -> int:
     return max(0, (end - start).days)
 
 
-def _timing(call_id: int, title: str, batches: list[tuple[int, int]]) -> DecisionTiming:
-    batches.sort()
+def timing_of(call_id: int, batches: list[tuple[int, int]]) -> DecisionTiming:
+    """The timing of ``batches`` of ``(days after the close, decisions released)``; the median is
+    the days of the middle decision (the lower middle for an even count)."""
+    batches = sorted(batches)
     total = sum(count for _, count in batches)
     middle, seen, median = (total + 1) // 2, 0, batches[0][0]
     for days, count in batches:
@@ -54,4 +55,4 @@ def _timing(call_id: int, title: str, batches: list[tuple[int, int]]) -> Decisio
         if seen >= middle:
             median = days
             break
-    return DecisionTiming(call_id, title, total, batches[0][0], median, batches[-1][0])
+    return DecisionTiming(call_id, total, batches[0][0], median, batches[-1][0])

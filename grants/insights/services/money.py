@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from grants.applications.models import Application, BudgetLine
-from grants.awards.models import Award, AwardFunding
-from grants.awards.states import AwardState
+from grants.awards.models import Award
+from grants.awards.services.envelopes import awarded_by_call_funder
 from grants.calls.models import CallFunder, Funder
 from grants.extensions import db
 from grants.insights.services.applications import RECEIVED_STATES
@@ -34,8 +34,8 @@ class FunderMoney:
 
 
 def money_by_funder(scope: FigureScope) -> list[FunderMoney]:
-    """Requested (by received applications), envelope and awarded (by awards that stand, at the
-    amounts awarded) per funder and currency, in three grouped queries."""
+    """Requested (by received applications), envelope and awarded (the payments that stand, as
+    the envelopes and the portfolio count them) per funder and currency, in three grouped queries."""
     envelopes = db.session.execute(
         select(CallFunder.id, Funder.short_name, CallFunder.currency, CallFunder.envelope_minor)
         .join(Funder, Funder.id == CallFunder.funder_id)
@@ -50,14 +50,7 @@ def money_by_funder(scope: FigureScope) -> list[FunderMoney]:
             .group_by(BudgetLine.call_funder_id)
         ).all()
     )
-    awarded = dict(
-        db.session.execute(
-            select(AwardFunding.call_funder_id, func.sum(AwardFunding.amount_minor))
-            .join(Award, Award.id == AwardFunding.award_id)
-            .where(Award.state != AwardState.WITHDRAWN, scope.on(Award.call_id))
-            .group_by(AwardFunding.call_funder_id)
-        ).all()
-    )
+    awarded = awarded_by_call_funder(scope.on(Award.call_id))
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for call_funder_id, funder, currency, envelope in envelopes:
         sums = totals[(funder, currency)]

@@ -4,19 +4,22 @@ reports, and the running count of collaborative projects supported."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
-from sqlalchemy import distinct, extract, func, select
+from sqlalchemy import ColumnElement, and_, distinct, extract, func, select
 from sqlalchemy.orm import selectinload
 
 from grants.applications.models import TeamMember
 from grants.awards.models import Award, Report
-from grants.awards.services.portfolio import FunderTotal, funder_totals
-from grants.awards.states import LATE_REPORT_STATES, AwardState
+from grants.awards.services.portfolio import FunderTotal, funder_totals, late_report_condition
+from grants.awards.states import AwardState
 from grants.calls.models import Call, Programme
 from grants.extensions import db
 from grants.insights.charts import Bar, BarChart, bar_chart
 from grants.insights.services.scope import PortfolioScope
+
+# Projects under way or done: an offer not yet accepted supports nothing yet, a withdrawn one never will.
+SUPPORTED_STATES = (AwardState.ACTIVE, AwardState.COMPLETED, AwardState.TERMINATED)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class ProgrammeRow:
 
     @property
     def supported(self) -> int:
-        return sum(n for state, n in self.by_state.items() if state != AwardState.WITHDRAWN)
+        return sum(self.by_state.get(state, 0) for state in SUPPORTED_STATES)
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,6 @@ class Portfolio:
     overdue_reports: int
     years: list[YearCount]
     programmes: list[ProgrammeRow]
-
-    @property
-    def supported(self) -> int:
-        """Awards that stand (offered, active, completed or terminated), in the scope."""
-        return sum(n for state, n in self.by_state.items() if state != AwardState.WITHDRAWN)
 
     @property
     def collaborative_total(self) -> int:
@@ -76,33 +74,33 @@ class Portfolio:
         return list(zip(self.years, chart.bars, strict=True))
 
 
-def collaborative_condition():
-    """A project is collaborative when its joined team spans more than one country."""
+def collaborative_condition(awards: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Among the awards ``awards`` selects, those whose joined team spans more than one country."""
     spanning = (
         select(TeamMember.application_id)
-        .where(TeamMember.accepted_at.is_not(None))
+        .where(
+            TeamMember.accepted_at.is_not(None),
+            TeamMember.application_id.in_(select(Award.application_id).where(awards).scalar_subquery()),
+        )
         .group_by(TeamMember.application_id)
         .having(func.count(distinct(TeamMember.country)) > 1)
     )
-    return Award.application_id.in_(spanning.scalar_subquery())
+    return and_(awards, Award.application_id.in_(spanning.scalar_subquery()))
 
 
-def portfolio(scope: PortfolioScope, today: date) -> Portfolio:
+def portfolio(scope: PortfolioScope, now: datetime) -> Portfolio:
     """The figures for ``scope``; the yearly running count ignores the year filter so that the
     chart shows how the count grew, and marks the chosen year."""
     in_scope = scope.award_condition()
     by_state = dict(
-        db.session.execute(select(Award.state, func.count()).where(in_scope).group_by(Award.state))
-        .tuples()
-        .all()
+        db.session.execute(select(Award.state, func.count()).where(in_scope).group_by(Award.state)).all()
     )
     award_ids = select(Award.id).where(in_scope).scalar_subquery()
     overdue = db.session.scalar(
-        select(func.count(Report.id)).where(
-            Report.award_id.in_(award_ids),
-            Report.state.in_(LATE_REPORT_STATES),
-            Report.due_date < today,
-        )
+        select(func.count(Report.id))
+        .join(Award, Award.id == Report.award_id)
+        .join(Call, Call.id == Award.call_id)
+        .where(Award.id.in_(award_ids), late_report_condition(now))
     )
     return Portfolio(
         scope=scope,
@@ -119,9 +117,9 @@ def _years(scope: PortfolioScope) -> list[YearCount]:
     rows = db.session.execute(
         select(year, func.count())
         .where(
-            scope.award_condition(with_year=False),
-            Award.state != AwardState.WITHDRAWN,
-            collaborative_condition(),
+            collaborative_condition(
+                and_(scope.award_condition(with_year=False), Award.state.in_(SUPPORTED_STATES))
+            )
         )
         .group_by(year)
         .order_by(year)
@@ -134,12 +132,10 @@ def _years(scope: PortfolioScope) -> list[YearCount]:
 
 
 def _programme_rows(scope: PortfolioScope) -> list[ProgrammeRow]:
-    programmes = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Programme).options(selectinload(Programme.calls)).order_by(Programme.name)
-        )
-    }
+    chosen = select(Programme).options(selectinload(Programme.calls)).order_by(Programme.name)
+    if scope.programme_id:
+        chosen = chosen.where(Programme.id == scope.programme_id)
+    programmes = {programme.id: programme for programme in db.session.scalars(chosen)}
     counts: dict[int, dict[str, int]] = {pid: {} for pid in programmes}
     rows = db.session.execute(
         select(Call.programme_id, Award.state, func.count())
@@ -149,8 +145,4 @@ def _programme_rows(scope: PortfolioScope) -> list[ProgrammeRow]:
     ).all()
     for programme_id, state, count in rows:
         counts[programme_id][state] = count
-    return [
-        ProgrammeRow(programme, counts[pid])
-        for pid, programme in programmes.items()
-        if not scope.programme_id or pid == scope.programme_id
-    ]
+    return [ProgrammeRow(programme, counts[pid]) for pid, programme in programmes.items()]

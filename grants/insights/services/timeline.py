@@ -1,7 +1,9 @@
 """Submissions per day before a call's deadline, to show the last-day rush.
 
 Days are counted back from the deadline itself ("the last 24 hours", "1 to 2 days before"), so the
-buckets mean the same in every time zone and the database only compares timestamps.
+buckets mean the same in every time zone and the database only compares timestamps. Day ``d`` is
+the 24 hours ending exactly ``d`` days before the deadline: a submission exactly 24 hours before
+the close is "1 to 2 days before", not "the last 24 hours".
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from grants.insights.services.applications import RECEIVED_STATES
 
 DAYS_SHOWN = 14
 EARLIER = DAYS_SHOWN  # the bucket for everything before the days shown
+# Resubmissions of applications an officer reopened after the close.
+AFTER = -1
 
 
 @dataclass(frozen=True)
@@ -28,17 +32,19 @@ class DayBucket:
 
     @property
     def label(self) -> str:
+        if self.days_before == AFTER:
+            return "After the deadline (reopened and resubmitted)"
         if self.days_before == EARLIER:
             return f"Earlier than {DAYS_SHOWN} days"
         if self.days_before == 0:
             return "Last 24 hours"
-        if self.days_before == 1:
-            return "1 to 2 days before"
         return f"{self.days_before} to {self.days_before + 1} days before"
 
     @property
     def short_label(self) -> str:
-        """For the axis under a column: "older", then "14d" … "1d" (days left before the deadline)."""
+        """For the axis under a column: "older", "14d" … "1d" (days left before the deadline)."""
+        if self.days_before == AFTER:
+            return "after"
         return "older" if self.days_before == EARLIER else f"{self.days_before + 1}d"
 
 
@@ -52,13 +58,16 @@ class SubmissionTimeline:
 
     @property
     def last_day(self) -> int:
-        return self.buckets[-1].submissions if self.buckets else 0
+        return next((b.submissions for b in self.buckets if b.days_before == 0), 0)
 
 
 def submission_timeline(call: Call) -> SubmissionTimeline:
-    """Received applications by when they were (last) submitted, oldest bucket first."""
+    """Received applications by when they were (last) submitted, oldest bucket first. The bucket
+    for resubmissions after the deadline appears only when there are any."""
+    submitted = Application.submitted_at
     bucket = case(
-        *((Application.submitted_at >= call.closes_at - timedelta(days=d + 1), d) for d in range(DAYS_SHOWN)),
+        (submitted >= call.closes_at, AFTER),
+        *((submitted > call.closes_at - timedelta(days=d + 1), d) for d in range(DAYS_SHOWN)),
         else_=EARLIER,
     )
     counts = dict(
@@ -67,10 +76,10 @@ def submission_timeline(call: Call) -> SubmissionTimeline:
             .where(
                 Application.call_id == call.id,
                 Application.state.in_(RECEIVED_STATES),
-                Application.submitted_at.is_not(None),
+                submitted.is_not(None),
             )
             .group_by(bucket)
         ).all()
     )
-    order = [EARLIER, *range(DAYS_SHOWN - 1, -1, -1)]
+    order = [EARLIER, *range(DAYS_SHOWN - 1, -1, -1)] + ([AFTER] if counts.get(AFTER) else [])
     return SubmissionTimeline([DayBucket(d, int(counts.get(d, 0))) for d in order])

@@ -3,45 +3,28 @@
 from flask import render_template, request
 from flask_login import current_user
 
-from grants.calls.services.listing import find_call
-from grants.calls.services.programmes import find_programme, list_programmes
+from grants.calls.deadlines import deadline_views
+from grants.calls.services.programmes import list_programmes
 from grants.insights.exports import may_identify_reviewers
 from grants.insights.services.dashboards import call_dashboard, programme_dashboard
 from grants.insights.services.portfolio import portfolio
-from grants.insights.services.scope import PortfolioScope
-from grants.insights.views.blueprint import bp
-from grants.security.policy import OFFICER, Loads, declare
+from grants.insights.services.scope import read_portfolio_scope
+from grants.insights.views.blueprint import LOAD_CALL, LOAD_PROGRAMME, bp
+from grants.security.policy import OFFICER, declare
+from grants.templating import viewer_zone
 from grants.timeutil import utcnow
-
-LOAD_CALL = Loads("call_id", find_call, "call")
-LOAD_PROGRAMME = Loads("programme_id", find_programme, "programme")
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-
-
-def _portfolio_scope(programme_ids: set[int]) -> tuple[PortfolioScope, list[str]]:
-    """The scope the query string asks for, and what was wrong with it (ignored, not fatal)."""
-    problems = []
-    programme_text = request.args.get("programme", "")
-    year_text = request.args.get("year", "")
-    programme_id = int(programme_text) if programme_text.isdigit() else None
-    if programme_text and programme_id not in programme_ids:
-        problems.append("There is no such programme; showing every programme.")
-        programme_id = None
-    year = int(year_text) if year_text.isdigit() else None
-    if year_text and (year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR):
-        problems.append(f"The year must be between {EARLIEST_YEAR} and {LATEST_YEAR}; showing every year.")
-        year = None
-    return PortfolioScope(programme_id=programme_id, year=year), problems
 
 
 @bp.get("/manage/insights")
 @declare(OFFICER)
 def portfolio_page():
     programmes = list_programmes()
-    scope, problems = _portfolio_scope({p.id for p in programmes})
+    scope, problems = read_portfolio_scope(
+        request.args.get("programme", ""), request.args.get("year", ""), {p.id for p in programmes}
+    )
     return render_template(
         "insights/portfolio.html",
-        portfolio=portfolio(scope, utcnow().date()),
+        portfolio=portfolio(scope, utcnow()),
         programmes=programmes,
         problems=problems,
     ), (400 if problems else 200)
@@ -59,5 +42,6 @@ def call(call):
     return render_template(
         "insights/call.html",
         dashboard=call_dashboard(call, utcnow()),
+        closes=deadline_views(call.closes_at, call.time_zone, viewer_zone().key),
         can_identify=may_identify_reviewers(current_user, call),
     )

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from flask import Response, request, stream_with_context
 from flask_login import current_user
 
-from grants.calls.services.listing import find_call
+from grants.calls.services.programmes import list_programmes
 from grants.errors import DomainError
-from grants.extensions import db
 from grants.insights.exports import (
+    CALL_DATASETS,
+    PORTFOLIO_DATASETS,
     Export,
     call_export,
     end_read,
@@ -20,30 +21,37 @@ from grants.insights.exports import (
     record_identities_export,
 )
 from grants.insights.exports.writers import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_stream
-from grants.insights.services.scope import PortfolioScope
-from grants.insights.views.blueprint import bp
-from grants.security.policy import OFFICER, Loads, declare
+from grants.insights.services.scope import read_portfolio_scope
+from grants.insights.views.blueprint import LOAD_CALL, bp
+from grants.security.policy import OFFICER, declare
 from grants.templating import viewer_zone
 from grants.timeutil import utcnow
 
 FORMAT = "<any(csv, xlsx):fmt>"
+CALL_DATASET = f"<any({', '.join(CALL_DATASETS)}):dataset>"
+PORTFOLIO_DATASET = f"<any({', '.join(PORTFOLIO_DATASETS)}):dataset>"
 
 
-@bp.get(f"/manage/calls/<int:call_id>/export/<any(applications, reviews, awards, payments):dataset>.{FORMAT}")
-@declare(OFFICER, load=Loads("call_id", find_call, "call"))
+@bp.get(f"/manage/calls/<int:call_id>/export/{CALL_DATASET}.{FORMAT}")
+@declare(OFFICER, load=LOAD_CALL)
 def export_call(call, dataset: str, fmt: str):
     identities = dataset == "reviews" and request.args.get("identities") == "1"
     if identities:
+        # Committed with the request, before the first byte of the download is sent.
         record_identities_export(current_user, call)
-        db.session.commit()  # the audit event stands even if the download is cut short
     export = call_export(dataset, current_user, call, identities=identities, release=end_read)
     return _download(export, fmt, call.reference_prefix)
 
 
-@bp.get(f"/manage/portfolio/export/<any(awards, payments):dataset>.{FORMAT}")
+@bp.get(f"/manage/portfolio/export/{PORTFOLIO_DATASET}.{FORMAT}")
 @declare(OFFICER)
 def export_portfolio(dataset: str, fmt: str):
-    scope = PortfolioScope(programme_id=_whole_number("programme"), year=_year())
+    programmes = {programme.id for programme in list_programmes()}
+    scope, problems = read_portfolio_scope(
+        request.args.get("programme", ""), request.args.get("year", ""), programmes
+    )
+    if problems:
+        raise DomainError(" ".join(problems))
     return _download(portfolio_export(dataset, current_user, scope, release=end_read), fmt, "portfolio")
 
 
@@ -65,21 +73,3 @@ def _download(export: Export, fmt: str, stem: str) -> Response:
 
 def _safe(stem: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "export"
-
-
-def _whole_number(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) < 1:
-        raise DomainError(f"The {name} must be given as a whole number, such as 3; {raw[:20]!r} is not one.")
-    return int(raw)
-
-
-def _year() -> int | None:
-    raw = request.args.get("year", "").strip()
-    if not raw:
-        return None
-    if not (raw.isdigit() and len(raw) == 4 and int(raw) >= 1900):
-        raise DomainError(f"Give the year as four digits, such as 2018; {raw[:20]!r} is not a year.")
-    return int(raw)

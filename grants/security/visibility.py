@@ -1,4 +1,5 @@
-"""Which applications an officer's export leaves out, worked out once per export.
+"""Which applications an officer may not see, worked out for many at once (an export, a page of
+the audit log).
 
 The access predicates (``can_view_application``, ``can_see_scores``, ``can_manage_award``) ask
 about one application at a time and walk its team, conflicts and assignments; asked per row of a
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
@@ -96,27 +98,41 @@ def _detected(officer: User, application_ids: Select) -> tuple[frozenset[int], f
         conflicted.update(order[conflict.application] for conflict in found)
         teams.clear()
 
-    for app_id, email, user_id, joined, orcid, institution in _team_members(application_ids):
+    for member in team_member_rows(application_ids):
+        app_id = member.application_id
         if app_id not in teams and len(teams) >= DETECTION_BATCH:
             detect()
-        teams.setdefault(app_id, []).append(Person(email=email, orcid=orcid, institution=institution))
-        if user_id == officer.id and joined:
+        teams.setdefault(app_id, []).append(
+            Person(email=member.email, orcid=member.orcid, institution=member.institution)
+        )
+        if member.user_id == officer.id and member.joined:
             on_team.add(app_id)
     detect()
     return frozenset(conflicted), frozenset(on_team)
 
 
-def _team_members(application_ids: Select) -> Iterator[tuple]:
-    """Everyone named on each team, joined or not, by application, as
-    ``grants.reviews.people.person_of_member`` sees them: the member's institution, else their
-    account's."""
+class TeamMemberRow(NamedTuple):
+    application_id: int
+    email: str
+    user_id: int | None
+    country: str
+    joined: bool
+    orcid: str | None
+    # The member's own institution, else their account's (as ``reviews.people`` sees them).
+    institution: str | None
+
+
+def team_member_rows(application_ids: Select | list[int]) -> Iterator[TeamMemberRow]:
+    """Everyone named on the teams of ``application_ids``, joined or not, by application, read as
+    columns (a call's worth of teams without building an object per member)."""
     member_institution = aliased(Institution)
     user_institution = aliased(Institution)
-    yield from db.session.execute(
+    rows = db.session.execute(
         select(
             TeamMember.application_id,
             TeamMember.email,
             TeamMember.user_id,
+            TeamMember.country,
             TeamMember.accepted_at.is_not(None),
             User.orcid,
             func.coalesce(member_institution.name, user_institution.name),
@@ -128,3 +144,5 @@ def _team_members(application_ids: Select) -> Iterator[tuple]:
         .order_by(TeamMember.application_id, TeamMember.id)
         .execution_options(yield_per=2000)
     )
+    for row in rows:
+        yield TeamMemberRow(*row)
