@@ -17,10 +17,10 @@ from grants.accounts.models import User
 from grants.audit.models import AuditEvent
 from grants.audit.redaction import reviewer_events_visible
 from grants.extensions import db
+from grants.numbers import whole_number
 
 PER_PAGE = 50
 SYSTEM_ACTOR = "system"
-MAX_ID = 2**31 - 1  # the largest id an integer column holds; beyond it the database refuses the value
 MAX_PAGE = 100_000  # keeps the offset within what every database accepts
 MAX_TEXT = 200  # longest actor or action text worth matching
 MAX_VALUE_CHARS = 160  # a changed value longer than this (programme terms, say) is shortened
@@ -82,8 +82,9 @@ def _text(args: Mapping[str, str], name: str) -> str:
 def _parse_id(value: str, problems: dict[str, str]) -> int | None:
     if not value:
         return None
-    if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
-        return int(value)
+    number = whole_number(value)
+    if number:  # ids start at 1
+        return number
     problems["id"] = f"Object id must be a whole number, like 42; “{value}” was ignored."
     return None
 

@@ -172,6 +172,13 @@ def test_researchers_are_refused(client, factory, sign_in):
     assert client.get(f"/manage/calls/{call.id}/dashboard").status_code == 403
 
 
+@pytest.mark.parametrize(
+    "url", ["/manage/awards?call=²", "/manage/awards?funder=99999999999", "/calls?funder=²"]
+)
+def test_odd_numbers_in_filters_are_ignored_not_an_error(client, officer_signed_in, url):
+    assert client.get(url).status_code == 200
+
+
 def test_unknown_calls_and_programmes_are_not_found(client, officer_signed_in):
     assert client.get("/manage/calls/999999/dashboard").status_code == 404
     assert client.get("/manage/programmes/999999/dashboard").status_code == 404

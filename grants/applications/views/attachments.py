@@ -12,6 +12,7 @@ from grants.applications.views.blueprint import LOAD_APPLICATION, LOAD_ATTACHMEN
 from grants.calls.questions import QuestionKind
 from grants.choices import options
 from grants.errors import DomainError
+from grants.numbers import whole_number
 from grants.security.policy import SIGNED_IN, declare
 from grants.security.predicates import can_download_attachment, can_view_application
 from grants.timeutil import utcnow
@@ -56,7 +57,7 @@ def upload(application):
             kind=form.kind.data,
             filename=getattr(upload, "filename", None),
             content=content,
-            team_member_id=int(member) if member and member.isdigit() else None,
+            team_member_id=whole_number(member),
             question_key=form.question_key.data or None,
             now=utcnow(),
         )

@@ -18,6 +18,7 @@ from grants.calls.questions import QuestionKind
 from grants.calls.services.listing import find_call
 from grants.choices import options
 from grants.errors import DomainError
+from grants.numbers import whole_number
 from grants.security.policy import SIGNED_IN, Loads, declare
 from grants.security.predicates import can_see_call, can_view_application
 from grants.timeutil import utcnow
@@ -208,4 +209,4 @@ def autosave(application):
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)

@@ -22,14 +22,14 @@ from grants.calls.services.listing import staff_calls
 from grants.calls.services.programmes import list_funders
 from grants.choices import options
 from grants.money import format_money
+from grants.numbers import whole_number
 from grants.security.policy import OFFICER, declare
 from grants.security.predicates import can_manage_award, can_release_payment
 from grants.timeutil import utcnow
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name))
 
 
 @bp.get("/manage/awards")

@@ -12,6 +12,7 @@ from grants.calls.views.blueprint import LOAD_CALL, bp
 from grants.choices import options
 from grants.markdown_text import render_markdown
 from grants.money import format_money
+from grants.numbers import whole_number
 from grants.security.policy import PUBLIC, declare
 from grants.security.predicates import can_see_call
 from grants.timeutil import utcnow
@@ -34,7 +35,7 @@ def index():
     funder = request.args.get("funder", "")
     filters = CallFilters(
         priority_area=request.args.get("priority_area", ""),
-        funder_id=int(funder) if funder.isdigit() else None,
+        funder_id=whole_number(funder),
         country=request.args.get("country", ""),
     )
     return render_template(

@@ -65,7 +65,7 @@ def may_identify_reviewers(user: User, call: Call) -> bool:
 
 def record_identities_export(officer: User, call: Call) -> None:
     """Allow an export naming the call's reviewers, and audit it; refused to an officer who is
-    invited to review in the call. Only flushes: the caller commits before the file is sent."""
+    invited to review in the call. Only flushes: the request commits before the file is sent."""
     if not may_identify_reviewers(officer, call):
         raise PermissionDenied(
             "You are a reviewer in this call, so reviewers' names are not shown to you. "

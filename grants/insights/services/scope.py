@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, select, true
 
 from grants.awards.models import Award
 from grants.calls.models import Call
+from grants.numbers import whole_number
 
 
 @dataclass(frozen=True)
@@ -38,24 +39,17 @@ class PortfolioScope:
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 
 
-def _whole_number(text: str) -> int | None:
-    """``text`` as a whole number of at most nine ASCII digits ("²" and "٣" are digits to
-    ``str.isdigit`` but not to ``int``), else None."""
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
-
-
 def read_portfolio_scope(
     programme_text: str, year_text: str, programme_ids: Collection[int]
 ) -> tuple[PortfolioScope, list[str]]:
     """The scope a query string asks for, and why any part of it was left out (a part that cannot
     be used is ignored, never fatal)."""
     problems = []
-    programme_id = _whole_number(programme_text)
+    programme_id = whole_number(programme_text)
     if programme_text.strip() and programme_id not in programme_ids:
         problems.append("There is no such programme.")
         programme_id = None
-    year = _whole_number(year_text)
+    year = whole_number(year_text)
     if year_text.strip() and (year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR):
         problems.append(f"The year must be a whole number from {EARLIEST_YEAR} to {LATEST_YEAR}.")
         year = None
