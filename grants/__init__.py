@@ -53,6 +53,8 @@ def _fill_instance_defaults(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from grants import models  # noqa: F401  (registers every model with the metadata)
     from grants.accounts.services.sessions import user_for_session
     from grants.celery_setup import celery_init_app
@@ -70,7 +72,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message = _l("Sign in to see that page.")
+    login_manager.localize_callback = str  # translated when flashed, in the reader's language
     login_manager.login_message_category = "info"
     login_manager.user_loader(user_for_session)
     init_security_headers(app)
@@ -88,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.audit.views import bp as audit_bp
     from grants.awards.views import bp as awards_bp
     from grants.calls.views import bp as calls_bp
+    from grants.core.language import bp as language_bp
     from grants.core.views import bp as core_bp
     from grants.insights.views import bp as insights_bp
     from grants.notifications.outbox_views import bp as outbox_bp
@@ -97,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         core_bp,
+        language_bp,
         accounts_bp,
         admin_bp,
         mailbox_bp,

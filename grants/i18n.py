@@ -2,7 +2,8 @@
 
 Catalogues live in ``grants/translations`` as ``.po`` files; the build compiles them (``make``
 runs ``pybabel compile``), binaries are never committed. A page follows the signed-in person's
-language, else the browser's; an email is rendered in its recipient's language (``force_locale``).
+language, else the one chosen with the switcher (kept in the session), else the browser's; an
+email is rendered in its recipient's language (``force_locale``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_timezone_name
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
 
 from grants.accounts.reference import LANGUAGES
@@ -19,15 +21,18 @@ from grants.extensions import babel
 
 # English dates are written the British way ("Saturday 5 December 2026").
 FORMAT_LOCALES = {"en": "en_GB", "zh_Hans": "zh_Hans_CN"}
+SESSION_KEY = "language"
 
 
 def select_locale() -> str:
-    language = getattr(current_user, "language", None) if has_request_context() else None
+    if not has_request_context():
+        return "en"
+    language = getattr(current_user, "language", None)
     if language in LANGUAGES:
         return language
-    if has_request_context():
-        return "zh_Hans" if request.accept_languages.best_match(["en", "zh"]) == "zh" else "en"
-    return "en"
+    if session.get(SESSION_KEY) in LANGUAGES:
+        return session[SESSION_KEY]
+    return "zh_Hans" if request.accept_languages.best_match(["en", "zh"]) == "zh" else "en"
 
 
 def format_moment(moment: datetime, zone: str, language: str) -> str:
@@ -44,6 +49,32 @@ def format_moment(moment: datetime, zone: str, language: str) -> str:
 
 def format_day(day: date, language: str) -> str:
     return format_date(day, "long", locale=FORMAT_LOCALES.get(language, "en_GB"))
+
+
+def script_messages() -> dict[str, str]:
+    """What grants.js writes on pages, in the reader's language, with ``{n}``-style slots the
+    script fills. Each plural form is its own message (Chinese has one, English two). They travel
+    in a data attribute because the content security policy forbids inline scripts."""
+    return {
+        "words": gettext("{words} of {limit} words"),
+        "over": gettext("({over} over the limit)"),
+        "closed": gettext("Closed"),
+        "day": gettext("{n} day"),
+        "days": gettext("{n} days"),
+        "hour": gettext("{n} hour"),
+        "hours": gettext("{n} hours"),
+        "minute": gettext("{n} minute"),
+        "minutes": gettext("{n} minutes"),
+        "second": gettext("{n} second"),
+        "seconds": gettext("{n} seconds"),
+        "browserTime": gettext("({time} {place} time, {day})"),
+        "saving": gettext("Saving…"),
+        "saved": gettext("Saved at {time}"),
+        "notSaved": gettext("Not saved: {reasons}"),
+        "offline": gettext(
+            "Not saved yet: no connection. Your text stays on this page; saving again shortly."
+        ),
+    }
 
 
 def init_i18n(app: Flask) -> None:

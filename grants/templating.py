@@ -1,18 +1,23 @@
-"""Jinja filters and globals: dates in the viewer's zone, role names, country names."""
+"""Jinja filters and globals: dates, money and country names for the reader, role names."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from babel.dates import format_date
+from flask import Flask, request
 from flask_login import current_user
 
-from grants.accounts.reference import LANGUAGES, country_name
+from grants.accounts.reference import HTML_LANG, LANGUAGES, country_name, reading_language
 from grants.accounts.roles import Role
+from grants.i18n import FORMAT_LOCALES, script_messages
 from grants.markdown_text import render_markdown
 from grants.money import format_money
 from grants.security.policy import STAFF, Access
 from grants.text_limits import count_words
 from grants.timeutil import DEFAULT_ZONE, utcnow
+
+# The English strftime patterns templates use, and the CLDR length that says the same in Chinese.
+DATE_LENGTHS = {"%d %b %Y": "medium", "%d %B %Y": "long"}
 
 
 def viewer_zone() -> ZoneInfo:
@@ -21,20 +26,52 @@ def viewer_zone() -> ZoneInfo:
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M %Z") -> str:
+    """A moment in the viewer's zone. English keeps its strftime pattern; Chinese gets the
+    matching CLDR date ("2026年12月5日") with the same 24-hour time and zone abbreviation."""
     if value is None:
         return ""
-    return value.astimezone(viewer_zone()).strftime(fmt)
+    local = value.astimezone(viewer_zone())
+    language = reading_language()
+    if language == "en":
+        return local.strftime(fmt)
+    day = format_date(local, DATE_LENGTHS.get(fmt, "medium"), locale=FORMAT_LOCALES[language])
+    return day if fmt in DATE_LENGTHS else f"{day} {local.strftime('%H:%M %Z')}"
+
+
+def day(value: date | None, fmt: str = "%d %b %Y") -> str:
+    """A calendar day (no zone to convert) in the reader's language, as ``local_time`` writes days."""
+    if value is None:
+        return ""
+    language = reading_language()
+    if language == "en":
+        return value.strftime(fmt)
+    return format_date(value, DATE_LENGTHS.get(fmt, "medium"), locale=FORMAT_LOCALES[language])
+
+
+def reader_money(minor: int | None, currency: str) -> str:
+    """An amount as the reader writes money (¥ rather than CN¥ in Chinese)."""
+    return format_money(minor, currency, locale=FORMAT_LOCALES[reading_language()])
+
+
+def language_switch_target() -> str:
+    """Where the language switcher returns to: this page, query string included."""
+    return request.full_path.rstrip("?") if request else "/"
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["day"] = day
     app.jinja_env.filters["country_name"] = country_name
-    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["money"] = reader_money
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["words"] = count_words
     app.jinja_env.globals.update(
         Role=Role,
         LANGUAGES=LANGUAGES,
+        HTML_LANG=HTML_LANG,
+        reading_language=reading_language,
+        script_messages=script_messages,
+        language_switch_target=language_switch_target,
         is_staff=lambda: STAFF.decide(current_user) is Access.ALLOW,
     )
     app.context_processor(lambda: {"now": utcnow()})

@@ -4,17 +4,37 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from babel import Locale
+from flask import has_app_context
+from flask_babel import get_locale
 
-LANGUAGES = {"en": "English", "zh_Hans": "简体中文 (Simplified Chinese)"}
+# Each language is named in itself, so a reader who cannot read the current page still finds theirs.
+LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
+# Two-letter codes CLDR names that are not countries: unions, pseudo-locales and "unknown".
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+# The ``lang`` attribute of pages and of each language's own name.
+HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
 
 
-@lru_cache(maxsize=1)
+def reading_language() -> str:
+    """The interface language of the page or email being rendered: "en" outside one."""
+    if not has_app_context():
+        return "en"
+    locale = get_locale()
+    code = f"{locale.language}_{locale.script}" if locale is not None and locale.script else str(locale)
+    return code if code in LANGUAGES else "en"
+
+
 def countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 codes with English names, sorted by name."""
-    territories = Locale("en").territories
-    codes = {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha()}
-    codes.pop("ZZ", None)
-    return dict(sorted(codes.items(), key=lambda item: item[1]))
+    """ISO 3166-1 alpha-2 codes with their names in the reader's language, sorted by name."""
+    return _countries(reading_language())
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _countries(language: str) -> dict[str, str]:
+    names = Locale.parse(language).territories
+    english = Locale("en").territories
+    codes = {code for code in english if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+    return dict(sorted(((code, names.get(code, english[code])) for code in codes), key=lambda item: item[1]))
 
 
 @lru_cache(maxsize=1)

@@ -41,6 +41,7 @@ ACCESS = {
     "static": ("GET", "/static/css/grants.css", ANYONE),
     "core.home": ("GET", "/", ANYONE),
     "core.health": ("GET", "/healthz", ANYONE),
+    "language.choose": ("POST", "/language", ANYONE),
     "accounts.register": ("GET", "/register", ANYONE),
     "accounts.registered": ("GET", "/register/check-your-email", ANYONE),
     "accounts.verify_email": ("GET", "/verify/some-token", ANYONE),

@@ -1,7 +1,13 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 
+// The page's words for what this script writes, in the reader's language (see grants/i18n.py).
+let messages = {};
+const say = (key, slots = {}) => (messages[key] || key).replace(/\{(\w+)\}/g, (_, name) => slots[name]);
+const pageLocale = () => (document.documentElement.lang === "zh-Hans" ? "zh-Hans-CN" : "en-GB");
+
 document.addEventListener("DOMContentLoaded", () => {
+  messages = JSON.parse(document.body.dataset.messages || "{}");
   // Move focus to the error summary so screen-reader and keyboard users hear what went wrong.
   const summary = document.querySelector(".error-summary");
   if (summary) {
@@ -34,7 +40,7 @@ function countWords(field) {
   const output = document.getElementById(field.getAttribute("aria-describedby").split(" ").pop());
   const update = () => {
     const words = (field.value.match(WORD) || []).length;
-    output.textContent = `${words} of ${limit} words` + (words > limit ? ` (${words - limit} over the limit)` : "");
+    output.textContent = say("words", { words, limit }) + (words > limit ? " " + say("over", { over: words - limit }) : "");
     output.classList.toggle("over-limit", words > limit);
   };
   field.addEventListener("input", update);
@@ -46,7 +52,7 @@ function startCountdown(element) {
   const tick = () => {
     let seconds = Math.max(0, Math.floor((until - Date.now()) / 1000));
     if (seconds === 0) {
-      element.textContent = "Closed";
+      element.textContent = say("closed");
       return;
     }
     const days = Math.floor(seconds / 86400);
@@ -61,7 +67,7 @@ function startCountdown(element) {
     const shown = units.slice(first, first + (days > 0 ? 2 : 3));
     const gap = shown.findIndex(([count]) => count === 0);
     const parts = (gap === -1 ? shown : shown.slice(0, gap))
-      .map(([count, unit]) => `${count} ${unit}${count === 1 ? "" : "s"}`);
+      .map(([count, unit]) => say(count === 1 ? unit : unit + "s", { n: count }));
     element.textContent = parts.join(" ");
     window.setTimeout(tick, 1000);
   };
@@ -78,16 +84,16 @@ function addBrowserTime(element) {
     return;
   }
   const when = new Date(element.getAttribute("datetime"));
-  const format = (zone) => new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", weekday: "short", day: "numeric", month: "short" }).format(when);
+  const format = (zone) => new Intl.DateTimeFormat(pageLocale(), { timeZone: zone, hour: "2-digit", minute: "2-digit", weekday: "short", day: "numeric", month: "short" }).format(when);
   if (format(browserZone) === format(element.dataset.zone) || element.nextElementSibling?.classList.contains("muted")) {
     return;
   }
   const place = ZONE_NAMES[browserZone] || browserZone.split("/").pop().replaceAll("_", " ");
-  const hour = new Intl.DateTimeFormat("en-GB", { timeZone: browserZone, hour: "2-digit", minute: "2-digit" }).format(when);
-  const day = new Intl.DateTimeFormat("en-GB", { timeZone: browserZone, weekday: "short", day: "numeric", month: "short" }).format(when);
+  const hour = new Intl.DateTimeFormat(pageLocale(), { timeZone: browserZone, hour: "2-digit", minute: "2-digit" }).format(when);
+  const day = new Intl.DateTimeFormat(pageLocale(), { timeZone: browserZone, weekday: "short", day: "numeric", month: "short" }).format(when);
   const note = document.createElement("span");
   note.className = "muted browser-time";
-  note.textContent = ` (${hour} ${place} time, ${day})`;
+  note.textContent = " " + say("browserTime", { time: hour, place, day });
   element.after(note);
 }
 
@@ -113,20 +119,20 @@ function autosave(form) {
       return;
     }
     dirty = false;
-    show("Saving…");
+    show(say("saving"));
     try {
       const response = await fetch(form.dataset.autosave, { method: "POST", body: body(), credentials: "same-origin", headers: { Accept: "application/json" } });
       const result = await response.json();
       if (response.ok) {
         version.value = result.version;
-        show(`Saved at ${new Date(result.saved_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`);
+        show(say("saved", { time: new Date(result.saved_at).toLocaleTimeString(pageLocale(), { hour: "2-digit", minute: "2-digit" }) }));
       } else {
         stale = response.status === 409;
-        show("Not saved: " + Object.values(result.errors).flat().join(" "), true);
+        show(say("notSaved", { reasons: Object.values(result.errors).flat().join(" ") }), true);
       }
     } catch (error) {
       dirty = true;
-      show("Not saved yet: no connection. Your text stays on this page; saving again shortly.", true);
+      show(say("offline"), true);
     }
   };
   form.addEventListener("input", () => {
@@ -171,7 +177,7 @@ function previewEnvelopes(form) {
       const amount = awarding && Number.isFinite(typed) ? Math.round(typed * 10 ** digits) : 0;
       const committed = Number(box.dataset.committed) + amount;
       const total = Number(box.dataset.total);
-      const money = (minor) => new Intl.NumberFormat("en-GB", { style: "currency", currency }).format(minor / 10 ** digits);
+      const money = (minor) => new Intl.NumberFormat(pageLocale(), { style: "currency", currency }).format(minor / 10 ** digits);
       box.querySelector("[data-show=committed]").textContent = money(committed);
       box.querySelector("[data-show=remaining]").textContent = money(Math.max(total - committed, 0));
       box.querySelector("[data-show=over]").textContent = committed > total ? money(committed - total) : "—";
