@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from grants.accounts.reference import countries
@@ -13,4 +14,4 @@ def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
 
 
 def country_options() -> list[SelectChoice]:
-    return options([("", "Choose a country"), *countries().items()])
+    return options([("", _("Choose a country")), *countries().items()])

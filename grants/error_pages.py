@@ -3,6 +3,8 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -11,14 +13,14 @@ from grants.errors import DomainError
 log = logging.getLogger("grants.errors")
 PAGES = {400, 403, 404, 405, 409, 413, 429, 500}
 MESSAGES = {
-    400: "The request could not be understood.",
-    403: "You do not have permission to see this page.",
-    404: "We could not find that page.",
-    405: "That action is not available here.",
-    409: "That change clashes with the current state. Reload the page and try again.",
-    413: "That upload is too large.",
-    429: "Too many attempts. Wait a minute, then try again.",
-    500: "Something went wrong on our side. It has been logged; please try again shortly.",
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("We could not find that page."),
+    405: _l("That action is not available here."),
+    409: _l("That change clashes with the current state. Reload the page and try again."),
+    413: _l("That upload is too large."),
+    429: _l("Too many attempts. Wait a minute, then try again."),
+    500: _l("Something went wrong on our side. It has been logged; please try again shortly."),
 }
 
 
@@ -29,7 +31,7 @@ def _wants_json() -> bool:
 
 
 def _render(status: int, message: str | None = None):
-    message = message or MESSAGES.get(status, MESSAGES[500])
+    message = str(message or MESSAGES.get(status, MESSAGES[500]))
     if _wants_json():
         return jsonify(error={"status": status, "message": message}), status
     template = f"errors/{status}.html" if status in PAGES else "errors/generic.html"
@@ -41,8 +43,10 @@ def init_error_pages(app: Flask) -> None:
     def _csrf(error: CSRFError):
         return _render(
             400,
-            "Your form expired or was sent from elsewhere. Go back, reload the "
-            "page and submit again; nothing was changed.",
+            _(
+                "Your form expired or was sent from elsewhere. Go back, reload the "
+                "page and submit again; nothing was changed."
+            ),
         )
 
     @app.errorhandler(DomainError)

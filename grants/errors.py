@@ -1,5 +1,7 @@
 """The domain error hierarchy. Services raise these; views turn them into messages and codes."""
 
+from flask_babel import gettext as _
+
 
 class DomainError(Exception):
     """A request that the rules refuse. ``status`` is the HTTP code a view should answer with."""
@@ -36,7 +38,10 @@ class TransitionError(Conflict):
     """A state machine refused to move from ``from_state`` to ``to_state``."""
 
     def __init__(self, from_state: str, to_state: str, message: str | None = None):
-        super().__init__(message or f"Cannot move from {from_state} to {to_state}.")
+        super().__init__(
+            message
+            or _("Cannot move from %(from_state)s to %(to_state)s.", from_state=from_state, to_state=to_state)
+        )
         self.from_state = from_state
         self.to_state = to_state
 

@@ -1,5 +1,7 @@
 """Forms for administrators: roles and institutions."""
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
@@ -14,13 +16,15 @@ class RoleChangeForm(FlaskForm):
 
 
 class InstitutionForm(FlaskForm):
-    name = StringField("Name", [DataRequired("Enter the institution's name."), Length(max=200)])
-    country = SelectField("Country", validate_choice=False)
+    # Labelled in ``fill_choices``: "Name" needs a context (an institution's, not a person's).
+    name = StringField("Name", [DataRequired(_l("Enter the institution's name.")), Length(max=200)])
+    country = SelectField(_l("Country"), validate_choice=False)
     email_domain = StringField(
-        "Email domain",
+        _l("Email domain"),
         [Optional(), Length(max=253)],
-        description="Optional, e.g. ed.ac.uk. New accounts with this domain are linked automatically.",
+        description=_l("Optional, e.g. ed.ac.uk. New accounts with this domain are linked automatically."),
     )
 
     def fill_choices(self) -> None:
+        self.name.label.text = pgettext("institution", "Name")
         self.country.choices = country_options()

@@ -1,6 +1,7 @@
 """Administrators: accounts, their roles, and institutions."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.admin_forms import InstitutionForm, RoleChangeForm
@@ -40,7 +41,7 @@ def user_detail(target: User):
 def change_role(target: User):
     form = RoleChangeForm()
     if not form.validate_on_submit():
-        form.form_errors.append("Choose a role and whether to grant or revoke it.")
+        form.form_errors.append(_("Choose a role and whether to grant or revoke it."))
         return _render_user(target, form, 400)
     role = Role(form.role.data)
     try:
@@ -50,8 +51,11 @@ def change_role(target: User):
             revoke_role(_actor(), target, role)
     except DomainError as error:
         return _render_user(target, form, attach_error(form, error))
-    verb = "now" if form.action.data == "grant" else "no longer"
-    flash_success(f"{target.full_name} is {verb} a {role.label.lower()}.")
+    role_name = str(role.label).lower()
+    if form.action.data == "grant":
+        flash_success(_("%(name)s is now a %(role)s.", name=target.full_name, role=role_name))
+    else:
+        flash_success(_("%(name)s is no longer a %(role)s.", name=target.full_name, role=role_name))
     return redirect(url_for(".user_detail", user_id=target.id))
 
 
@@ -87,6 +91,6 @@ def institutions():
         except DomainError as error:
             status = attach_error(form, error)
             return render_form("admin/institutions.html", form, status, institutions=list_institutions())
-        flash_success(f"{created.name} has been added.")
+        flash_success(_("%(name)s has been added.", name=created.name))
         return redirect(url_for(".institutions"))
     return render_form("admin/institutions.html", form, institutions=list_institutions())

@@ -1,5 +1,7 @@
 """Account forms: shape checks only; the rules themselves live in the services."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
@@ -8,87 +10,101 @@ from grants.accounts.reference import LANGUAGES, time_zones
 from grants.choices import country_options, options
 from grants.security.passwords import MAX_PASSWORD_LENGTH
 
-EMAIL = [DataRequired("Enter your email address."), Length(max=254)]
-PASSWORD_LENGTH = Length(max=MAX_PASSWORD_LENGTH, message=f"Use at most {MAX_PASSWORD_LENGTH} characters.")
-NEW_PASSWORD_HELP = "At least 8 characters. A few unrelated words make a strong password."  # noqa: S105
+EMAIL = [DataRequired(_l("Enter your email address.")), Length(max=254)]
+PASSWORD_LENGTH = Length(
+    max=MAX_PASSWORD_LENGTH, message=_l("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
+)
+NEW_PASSWORD_HELP = _l("At least 8 characters. A few unrelated words make a strong password.")
+CHANGE_PASSWORD_HELP = _l(
+    "At least 8 characters. A few unrelated words make a strong password. "
+    "Your other signed-in devices will be signed out."
+)
+CHOOSE_PASSWORD = _l("Choose a password.")
+TYPE_AGAIN = _l("Type the password again.")
+NO_MATCH = _l("The passwords do not match.")
+ENTER_NAME = _l("Enter your name.")
 
 
 class RegisterForm(FlaskForm):
-    full_name = StringField("Full name", [DataRequired("Enter your name."), Length(max=200)])
-    email = EmailField("Email address", EMAIL)
+    full_name = StringField(_l("Full name"), [DataRequired(ENTER_NAME), Length(max=200)])
+    email = EmailField(_l("Email address"), EMAIL)
     password = PasswordField(
-        "Password",
-        [DataRequired("Choose a password."), PASSWORD_LENGTH],
+        _l("Password"),
+        [DataRequired(CHOOSE_PASSWORD), PASSWORD_LENGTH],
         description=NEW_PASSWORD_HELP,
     )
     confirm = PasswordField(
-        "Confirm password",
-        [DataRequired("Type the password again."), EqualTo("password", "The passwords do not match.")],
+        _l("Confirm password"),
+        [DataRequired(TYPE_AGAIN), EqualTo("password", NO_MATCH)],
     )
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", EMAIL)
-    password = PasswordField("Password", [DataRequired("Enter your password.")])
+    email = EmailField(_l("Email address"), EMAIL)
+    password = PasswordField(_l("Password"), [DataRequired(_l("Enter your password."))])
 
 
 class EmailOnlyForm(FlaskForm):
-    email = EmailField("Email address", EMAIL)
+    email = EmailField(_l("Email address"), EMAIL)
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
-        [DataRequired("Choose a password."), PASSWORD_LENGTH],
+        _l("New password"),
+        [DataRequired(CHOOSE_PASSWORD), PASSWORD_LENGTH],
         description=NEW_PASSWORD_HELP,
     )
     confirm = PasswordField(
-        "Confirm new password",
-        [DataRequired("Type the password again."), EqualTo("password", "The passwords do not match.")],
+        _l("Confirm new password"),
+        [DataRequired(TYPE_AGAIN), EqualTo("password", NO_MATCH)],
     )
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", [DataRequired("Enter your current password.")])
+    current_password = PasswordField(
+        _l("Current password"), [DataRequired(_l("Enter your current password."))]
+    )
     new_password = PasswordField(
-        "New password",
-        [DataRequired("Choose a password."), PASSWORD_LENGTH],
-        description=NEW_PASSWORD_HELP + " Your other signed-in devices will be signed out.",
+        _l("New password"),
+        [DataRequired(CHOOSE_PASSWORD), PASSWORD_LENGTH],
+        description=CHANGE_PASSWORD_HELP,
     )
     confirm = PasswordField(
-        "Confirm new password",
-        [DataRequired("Type the password again."), EqualTo("new_password", "The passwords do not match.")],
+        _l("Confirm new password"),
+        [DataRequired(TYPE_AGAIN), EqualTo("new_password", NO_MATCH)],
     )
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField("Full name", [DataRequired("Enter your name."), Length(max=200)])
-    institution_id = SelectField("Institution", coerce=int, validate_choice=False)
-    country = SelectField("Country", validate_choice=False)
+    full_name = StringField(_l("Full name"), [DataRequired(ENTER_NAME), Length(max=200)])
+    institution_id = SelectField(_l("Institution"), coerce=int, validate_choice=False)
+    country = SelectField(_l("Country"), validate_choice=False)
     orcid = StringField(
-        "ORCID iD",
+        _l("ORCID iD"),
         [Optional(), Length(max=40)],
-        description="Optional. The 16-character identifier from orcid.org, e.g. 0000-0002-1825-0097.",
+        description=_l("Optional. The 16-character identifier from orcid.org, e.g. 0000-0002-1825-0097."),
     )
     time_zone = SelectField(
-        "Time zone", validate_choice=False, description="Deadlines are also shown in this zone."
+        _l("Time zone"), validate_choice=False, description=_l("Deadlines are also shown in this zone.")
     )
-    language = SelectField("Language", choices=options(LANGUAGES.items()), validate_choice=False)
-    email_reminders = BooleanField("Reminders before deadlines (calls closing, reviews and reports due)")
-    email_digests = BooleanField("The daily digest of what is late (programme officers)")
+    language = SelectField(_l("Language"), choices=options(LANGUAGES.items()), validate_choice=False)
+    email_reminders = BooleanField(_l("Reminders before deadlines (calls closing, reviews and reports due)"))
+    email_digests = BooleanField(_l("The daily digest of what is late (programme officers)"))
 
     def fill_choices(self, institutions) -> None:
         self.institution_id.choices = options(
-            [(0, "Not listed / none")] + [(inst.id, inst.name) for inst in institutions]
+            [(0, _("Not listed / none"))] + [(inst.id, inst.name) for inst in institutions]
         )
         self.country.choices = country_options()
         self.time_zone.choices = options((zone, zone.replace("_", " ")) for zone in time_zones())
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email address", EMAIL)
+    email = EmailField(_l("Email address"), EMAIL)
     message = TextAreaField(
-        "Personal message", [Optional(), Length(max=2000)], description="Optional; included in the email."
+        _l("Personal message"),
+        [Optional(), Length(max=2000)],
+        description=_l("Optional; included in the email."),
     )
 
 

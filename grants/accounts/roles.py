@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Role(StrEnum):
     RESEARCHER = "researcher"
@@ -15,10 +17,10 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.RESEARCHER: "Researcher",
-    Role.REVIEWER: "Reviewer",
-    Role.OFFICER: "Programme officer",
-    Role.ADMIN: "Administrator",
+    Role.RESEARCHER: _l("Researcher"),
+    Role.REVIEWER: _l("Reviewer"),
+    Role.OFFICER: _l("Programme officer"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 # Roles stored as rows; researcher is implied for every account and never stored.

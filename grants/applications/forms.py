@@ -1,5 +1,7 @@
 """Application forms: shape only. Every rule (limits, deadlines, eligibility) is in the services."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -21,49 +23,55 @@ from grants.choices import options
 
 
 class StartApplicationForm(FlaskForm):
-    title = StringField("Project title", [DataRequired("Give the project a title."), Length(max=250)])
-    country = SelectField("Your side of the partnership", [DataRequired("Choose your side.")])
-    institution_id = SelectField("Your institution", [DataRequired("Choose your institution.")], coerce=int)
+    title = StringField(_l("Project title"), [DataRequired(_l("Give the project a title.")), Length(max=250)])
+    country = SelectField(_l("Your side of the partnership"), [DataRequired(_l("Choose your side."))])
+    institution_id = SelectField(
+        _l("Your institution"), [DataRequired(_l("Choose your institution."))], coerce=int
+    )
 
 
 class DetailsForm(FlaskForm):
     version = HiddenField()
-    title = StringField("Project title", [DataRequired("Give the project a title."), Length(max=250)])
+    title = StringField(_l("Project title"), [DataRequired(_l("Give the project a title.")), Length(max=250)])
     abstract = TextAreaField(
-        "Abstract", [Optional()], description="Up to 500 words, for reviewers and the public."
+        _l("Abstract"), [Optional()], description=_l("Up to 500 words, for reviewers and the public.")
     )
-    priority_area = SelectField("Priority area", [Optional()])
+    priority_area = SelectField(_l("Priority area"), [Optional()])
     keywords = StringField(
-        "Keywords", [Optional(), Length(max=500)], description="Up to 10, separated by commas."
+        _l("Keywords"), [Optional(), Length(max=500)], description=_l("Up to 10, separated by commas.")
     )
-    start_date = DateField("Start date", [Optional()])
-    duration_months = IntegerField("Duration (months)", [Optional(), NumberRange(1, 120)])
+    start_date = DateField(_l("Start date"), [Optional()])
+    duration_months = IntegerField(_l("Duration (months)"), [Optional(), NumberRange(1, 120)])
 
 
 class InviteMemberForm(FlaskForm):
-    full_name = StringField("Full name", [DataRequired("Enter their name."), Length(max=200)])
-    email = EmailField("Email address", [DataRequired("Enter their email address."), Length(max=254)])
-    role = SelectField("Role", [DataRequired("Choose a role.")])
-    country = SelectField("Side", [DataRequired("Choose their side.")])
-    institution_id = SelectField("Institution", [DataRequired("Choose their institution.")], coerce=int)
+    full_name = StringField(_l("Full name"), [DataRequired(_l("Enter their name.")), Length(max=200)])
+    email = EmailField(_l("Email address"), [DataRequired(_l("Enter their email address.")), Length(max=254)])
+    role = SelectField(_l("Role"), [DataRequired(_l("Choose a role."))])
+    country = SelectField(_l("Side"), [DataRequired(_l("Choose their side."))])
+    institution_id = SelectField(
+        _l("Institution"), [DataRequired(_l("Choose their institution."))], coerce=int
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = options(
             [
-                (MemberRole.CO_INVESTIGATOR.value, "Co-investigator"),
-                (MemberRole.LEAD.value, "Lead investigator for their side"),
+                (MemberRole.CO_INVESTIGATOR.value, _("Co-investigator")),
+                (MemberRole.LEAD.value, _("Lead investigator for their side")),
             ]
         )
 
 
 class BudgetLineForm(FlaskForm):
-    call_funder_id = SelectField("Funder", [DataRequired("Choose a funder.")], coerce=int)
-    year = SelectField("Year", [DataRequired("Choose a year.")], coerce=int)
-    category = SelectField("Category", [DataRequired("Choose a category.")])
-    description = StringField("Description", [DataRequired("Describe the cost."), Length(max=200)])
+    call_funder_id = SelectField(_l("Funder"), [DataRequired(_l("Choose a funder."))], coerce=int)
+    year = SelectField(_l("Year"), [DataRequired(_l("Choose a year."))], coerce=int)
+    category = SelectField(_l("Category"), [DataRequired(_l("Choose a category."))])
+    description = StringField(_l("Description"), [DataRequired(_l("Describe the cost.")), Length(max=200)])
     amount = StringField(
-        "Amount", [DataRequired("Enter the amount.")], description="In the funder's currency, like 12,500.00."
+        _l("Amount"),
+        [DataRequired(_l("Enter the amount."))],
+        description=_l("In the funder's currency, like 12,500.00."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -72,10 +80,10 @@ class BudgetLineForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    kind = SelectField("Document", [DataRequired("Choose what the document is.")])
-    team_member_id = SelectField("Whose CV", [Optional()])
-    question_key = SelectField("Question", [Optional()])
-    file = FileField("PDF file", description="PDF only, up to 10 MB.")
+    kind = SelectField(_l("Document"), [DataRequired(_l("Choose what the document is."))])
+    team_member_id = SelectField(_l("Whose CV"), [Optional()])
+    question_key = SelectField(_l("Question"), [Optional()])
+    file = FileField(_l("PDF file"), description=_l("PDF only, up to 10 MB."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,4 +97,4 @@ class DeclarationsForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", [Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), [Optional(), Length(max=2000)])

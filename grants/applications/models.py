@@ -6,6 +6,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,12 +37,16 @@ class AttachmentKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            AttachmentKind.CASE_FOR_SUPPORT: "Case for support",
-            AttachmentKind.CV: "CV",
-            AttachmentKind.LETTER_OF_SUPPORT: "Letter of support",
-            AttachmentKind.ANSWER: "Answer to a question",
-        }[self]
+        """What the document is, in the reader's language: "Case for support"."""
+        return str(ATTACHMENT_KIND_LABELS[self])
+
+
+ATTACHMENT_KIND_LABELS = {
+    AttachmentKind.CASE_FOR_SUPPORT: _l("Case for support"),
+    AttachmentKind.CV: _l("CV"),
+    AttachmentKind.LETTER_OF_SUPPORT: _l("Letter of support"),
+    AttachmentKind.ANSWER: _l("Answer to a question"),
+}
 
 
 class DeclarationKind(StrEnum):
@@ -109,7 +115,8 @@ class Application(db.Model):
 
     @property
     def display_reference(self) -> str:
-        return self.reference or f"Draft {self.id}"
+        """The reference, or "Draft 12" (in the reader's language) before the first submission."""
+        return self.reference or _("Draft %(number)s", number=self.id)
 
 
 class TeamMember(db.Model):

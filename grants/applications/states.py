@@ -2,6 +2,9 @@
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from grants.errors import TransitionError
 
 
@@ -16,17 +19,18 @@ class ApplicationState(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self]
+        """The state as a tag shows it, in the reader's language: "Under review"."""
+        return str(STATE_LABELS[self])
 
 
 STATE_LABELS = {
-    ApplicationState.DRAFT: "Draft",
-    ApplicationState.SUBMITTED: "Submitted",
-    ApplicationState.UNDER_REVIEW: "Under review",
-    ApplicationState.AWARDED: "Awarded",
-    ApplicationState.REJECTED: "Not funded",
-    ApplicationState.WAITLISTED: "Reserve list",
-    ApplicationState.WITHDRAWN: "Withdrawn",
+    ApplicationState.DRAFT: _l("Draft"),
+    ApplicationState.SUBMITTED: _l("Submitted"),
+    ApplicationState.UNDER_REVIEW: _l("Under review"),
+    ApplicationState.AWARDED: _l("Awarded"),
+    ApplicationState.REJECTED: _l("Not funded"),
+    ApplicationState.WAITLISTED: _l("Reserve list"),
+    ApplicationState.WITHDRAWN: _l("Withdrawn"),
 }
 
 _DECIDED = frozenset({ApplicationState.AWARDED, ApplicationState.REJECTED, ApplicationState.WAITLISTED})
@@ -50,6 +54,9 @@ def check_application_transition(current: str, target: ApplicationState) -> None
         raise TransitionError(
             current,
             target.value,
-            f"An application that is {ApplicationState(current).label.lower()} cannot be "
-            f"{ApplicationState(target).label.lower()}.",
+            _(
+                "An application that is %(current)s cannot be %(target)s.",
+                current=ApplicationState(current).label.lower(),
+                target=ApplicationState(target).label.lower(),
+            ),
         )

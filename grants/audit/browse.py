@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
@@ -59,10 +60,10 @@ def parse_filters(args: Mapping[str, str]) -> tuple[AuditFilters, dict[str, str]
     the rest."""
     problems: dict[str, str] = {}
     subject_id = _parse_id(_text(args, "id"), problems)
-    date_from = _parse_date(_text(args, "from"), "from", "From", problems)
-    date_to = _parse_date(_text(args, "to"), "to", "To", problems)
+    date_from = _parse_date(_text(args, "from"), "from", problems)
+    date_to = _parse_date(_text(args, "to"), "to", problems)
     if date_from and date_to and date_from > date_to:
-        problems["from"] = "The From date is after the To date, so neither date was applied."
+        problems["from"] = _("The From date is after the To date, so neither date was applied.")
         date_from = date_to = None
     filters = AuditFilters(
         subject_type=_text(args, "type") or None,
@@ -85,17 +86,21 @@ def _parse_id(value: str, problems: dict[str, str]) -> int | None:
     number = whole_number(value)
     if number:  # ids start at 1
         return number
-    problems["id"] = f"Object id must be a whole number, like 42; “{value}” was ignored."
+    problems["id"] = _("Object id must be a whole number, like 42; “%(value)s” was ignored.", value=value)
     return None
 
 
-def _parse_date(value: str, field: str, label: str, problems: dict[str, str]) -> date | None:
+def _parse_date(value: str, field: str, problems: dict[str, str]) -> date | None:
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        problems[field] = f"{label} must be a date like 2018-03-31; “{value}” was ignored."
+        # One whole sentence per field, so that a translation can place the field's name freely.
+        if field == "from":
+            problems[field] = _("From must be a date like 2018-03-31; “%(value)s” was ignored.", value=value)
+        else:
+            problems[field] = _("To must be a date like 2018-03-31; “%(value)s” was ignored.", value=value)
         return None
 
 
@@ -189,7 +194,7 @@ def _value(value: Any) -> str:
     if value is None or value == "":
         text = "—"
     elif isinstance(value, bool):
-        text = "yes" if value else "no"
+        text = _("yes") if value else _("no")
     elif isinstance(value, Mapping):
         text = "; ".join(f"{key}: {_value(item)}" for key, item in value.items()) or "—"
     elif isinstance(value, list | tuple):

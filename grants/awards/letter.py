@@ -1,12 +1,19 @@
-"""The award letter: one set of facts, shown as an HTML page and rendered as a PDF."""
+"""The award letter: one set of facts, shown as an HTML page and rendered as a PDF.
+
+The letter is the formal legal document and is always written in English, whatever the reader's
+interface language: its facts are gathered under ``force_locale("en")``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale
+
 from grants.accounts.reference import country_name
-from grants.awards.models import Award
+from grants.awards.models import Award, report_title
 from grants.awards.services.offers import lead_members
+from grants.awards.states import AwardState
 from grants.money import format_money
 
 
@@ -45,6 +52,11 @@ class AwardLetter:
 
 
 def build_letter(award: Award) -> AwardLetter:
+    with force_locale("en"):
+        return _build_letter(award)
+
+
+def _build_letter(award: Award) -> AwardLetter:
     zone = award.call.zone
     application = award.application
     return AwardLetter(
@@ -77,10 +89,12 @@ def build_letter(award: Award) -> AwardLetter:
             if p.state != "cancelled"
         ],
         reports=[
-            LetterRow(r.title, f"due {r.due_date:%d %B %Y}") for r in award.reports if r.state != "cancelled"
+            LetterRow(report_title(r.kind, r.sequence), f"due {r.due_date:%d %B %Y}")
+            for r in award.reports
+            if r.state != "cancelled"
         ],
         terms=award.terms,
-        status=award.state_label,
+        status=AwardState(award.state).label,
         awaiting_acceptance=award.state == "offered",
         acceptances=[
             LetterRow(a.user.full_name, f"{a.accepted_at.astimezone(zone):%d %B %Y}")

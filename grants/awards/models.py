@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from grants.applications.models import StoredPdf
-from grants.awards.states import LATE_REPORT_STATES, AwardState, DecisionState, PaymentState, ReportState
+from grants.awards.states import (
+    LATE_REPORT_STATES,
+    AwardState,
+    DecisionState,
+    Outcome,
+    PaymentState,
+    ReportState,
+)
 from grants.extensions import db
 from grants.timeutil import UTCDateTime, utcnow
 
@@ -47,6 +55,10 @@ class Decision(db.Model):
     @property
     def is_released(self) -> bool:
         return self.state == DecisionState.RELEASED
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).local_label
 
     def amount_for(self, call_funder_id: int) -> int:
         return sum(a.amount_minor for a in self.amounts if a.call_funder_id == call_funder_id)
@@ -116,7 +128,7 @@ class Award(db.Model):
 
     @property
     def state_label(self) -> str:
-        return AwardState(self.state).label
+        return AwardState(self.state).local_label
 
 
 class AwardFunding(db.Model):
@@ -219,11 +231,17 @@ class Report(db.Model):
 
     @property
     def title(self) -> str:
+        """The report's name in the reader's language."""
+        return local_report_title(self.kind, self.sequence)
+
+    @property
+    def record_title(self) -> str:
+        """The report's name in English, for audit records."""
         return report_title(self.kind, self.sequence)
 
     @property
     def state_label(self) -> str:
-        return ReportState(self.state).label
+        return ReportState(self.state).local_label
 
     @property
     def is_editable(self) -> bool:
@@ -241,6 +259,11 @@ class Report(db.Model):
 
 def report_title(kind: str, sequence: int) -> str:
     return "Final report" if kind == "final" else f"Progress report {sequence}"
+
+
+def local_report_title(kind: str, sequence: int) -> str:
+    """``report_title`` in the reader's language (the emails use the same words)."""
+    return _("Final report") if kind == "final" else _("Progress report %(number)s", number=sequence)
 
 
 class ReportFile(StoredPdf, db.Model):
@@ -282,4 +305,4 @@ class Payment(db.Model):
 
     @property
     def state_label(self) -> str:
-        return PaymentState(self.state).label
+        return PaymentState(self.state).local_label

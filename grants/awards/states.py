@@ -2,17 +2,42 @@
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
 from grants.errors import TransitionError
 
 
-class Outcome(StrEnum):
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction only. A state's ``label`` stays English (audit records and
+    exports use it); ``local_label`` and ``lazy_label`` are the reader's language."""
+    return text
+
+
+class _Labelled:
+    label: str
+
+    @property
+    def local_label(self) -> str:
+        return _(self.label)
+
+    @property
+    def lazy_label(self):
+        return lazy_gettext(self.label)
+
+
+class Outcome(_Labelled, StrEnum):
     AWARD = "award"
     REJECT = "reject"
     WAITLIST = "waitlist"
 
     @property
     def label(self) -> str:
-        return {Outcome.AWARD: "Award", Outcome.REJECT: "Reject", Outcome.WAITLIST: "Reserve list"}[self]
+        return {
+            Outcome.AWARD: N_("Award"),
+            Outcome.REJECT: N_("Reject"),
+            Outcome.WAITLIST: N_("Reserve list"),
+        }[self]
 
 
 class DecisionState(StrEnum):
@@ -22,7 +47,7 @@ class DecisionState(StrEnum):
     RELEASED = "released"
 
 
-class AwardState(StrEnum):
+class AwardState(_Labelled, StrEnum):
     OFFERED = "offered"
     ACTIVE = "active"
     COMPLETED = "completed"
@@ -33,11 +58,11 @@ class AwardState(StrEnum):
     @property
     def label(self) -> str:
         return {
-            AwardState.OFFERED: "Offered",
-            AwardState.ACTIVE: "Active",
-            AwardState.COMPLETED: "Completed",
-            AwardState.TERMINATED: "Terminated",
-            AwardState.WITHDRAWN: "Offer withdrawn",
+            AwardState.OFFERED: N_("Offered"),
+            AwardState.ACTIVE: N_("Active"),
+            AwardState.COMPLETED: N_("Completed"),
+            AwardState.TERMINATED: N_("Terminated"),
+            AwardState.WITHDRAWN: N_("Offer withdrawn"),
         }[self]
 
 
@@ -51,10 +76,20 @@ AWARD_TRANSITIONS: dict[AwardState, frozenset[AwardState]] = {
 
 
 def check_award_transition(current: str, target: AwardState) -> None:
-    _check(AWARD_TRANSITIONS, AwardState(current), target, "An award")
+    current_state = AwardState(current)
+    if target not in AWARD_TRANSITIONS[current_state]:
+        raise TransitionError(
+            current_state.value,
+            target.value,
+            _(
+                "An award that is %(current)s cannot become %(target)s.",
+                current=current_state.local_label.lower(),
+                target=target.local_label.lower(),
+            ),
+        )
 
 
-class ReportState(StrEnum):
+class ReportState(_Labelled, StrEnum):
     DUE = "due"
     SUBMITTED = "submitted"
     CHANGES_REQUESTED = "changes_requested"
@@ -65,11 +100,11 @@ class ReportState(StrEnum):
     @property
     def label(self) -> str:
         return {
-            ReportState.DUE: "Not submitted",
-            ReportState.SUBMITTED: "Awaiting review",
-            ReportState.CHANGES_REQUESTED: "Changes requested",
-            ReportState.ACCEPTED: "Accepted",
-            ReportState.CANCELLED: "Not needed",
+            ReportState.DUE: N_("Not submitted"),
+            ReportState.SUBMITTED: N_("Awaiting review"),
+            ReportState.CHANGES_REQUESTED: N_("Changes requested"),
+            ReportState.ACCEPTED: N_("Accepted"),
+            ReportState.CANCELLED: N_("Not needed"),
         }[self]
 
 
@@ -88,20 +123,20 @@ LATE_REPORT_STATES = frozenset({ReportState.DUE, ReportState.CHANGES_REQUESTED})
 
 
 def check_report_transition(current: str, target: ReportState) -> None:
-    _check(REPORT_TRANSITIONS, ReportState(current), target, "A report")
-
-
-def _check(table: dict, current, target, subject: str) -> None:
-    """Raise ``TransitionError`` unless ``table`` allows ``current -> target``."""
-    if target not in table[current]:
+    current_state = ReportState(current)
+    if target not in REPORT_TRANSITIONS[current_state]:
         raise TransitionError(
-            current.value,
+            current_state.value,
             target.value,
-            f"{subject} that is {current.label.lower()} cannot become {target.label.lower()}.",
+            _(
+                "A report that is %(current)s cannot become %(target)s.",
+                current=current_state.local_label.lower(),
+                target=target.local_label.lower(),
+            ),
         )
 
 
-class PaymentState(StrEnum):
+class PaymentState(_Labelled, StrEnum):
     SCHEDULED = "scheduled"
     RELEASED = "released"
     CANCELLED = "cancelled"
@@ -109,9 +144,9 @@ class PaymentState(StrEnum):
     @property
     def label(self) -> str:
         return {
-            PaymentState.SCHEDULED: "Scheduled",
-            PaymentState.RELEASED: "Paid",
-            PaymentState.CANCELLED: "Cancelled",
+            PaymentState.SCHEDULED: N_("Scheduled"),
+            PaymentState.RELEASED: N_("Paid"),
+            PaymentState.CANCELLED: N_("Cancelled"),
         }[self]
 
 

@@ -6,13 +6,41 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton, get_timezone_location
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from grants.accounts.reference import reading_language
+from grants.i18n import FORMAT_LOCALES
+
 # Zones whose everyday name is not their city.
-ZONE_NAMES = {"Asia/Shanghai": "Beijing", "Asia/Chongqing": "Beijing", "Etc/UTC": "UTC", "UTC": "UTC"}
+ZONE_NAMES = {"Asia/Shanghai": _l("Beijing"), "Asia/Chongqing": _l("Beijing"), "Etc/UTC": "UTC", "UTC": "UTC"}
 COUNTDOWN_WINDOW = timedelta(days=7)
 
 
+def date_locale() -> str | None:
+    """The Babel locale to write dates in, or None for English (written the British way by strftime)."""
+    language = reading_language()
+    return None if language == "en" else FORMAT_LOCALES[language]
+
+
+def long_date(moment: datetime) -> str:
+    """ "14 June 2018" in English, "2018年6月14日" in Chinese."""
+    locale_name = date_locale()
+    return format_date(moment, "long", locale=locale_name) if locale_name else f"{moment:%d %B %Y}"
+
+
 def zone_label(zone_name: str) -> str:
-    return ZONE_NAMES.get(zone_name) or zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    if zone_name in ZONE_NAMES:
+        return str(ZONE_NAMES[zone_name])
+    locale_name = date_locale()
+    if locale_name is not None:
+        try:
+            return get_timezone_location(zone_name, locale=locale_name, return_city=True)
+        except LookupError:
+            pass
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -26,11 +54,42 @@ class ZonedTime:
 
     @property
     def text(self) -> str:
-        return f"{self.local:%H:%M} {zone_label(self.zone_name)} time, {self.local:%A %d %B %Y}"
+        """ "16:00 London time, Thursday 14 June 2018"."""
+        locale_name = date_locale()
+        day = (
+            format_date(self.local, "full", locale=locale_name)
+            if locale_name
+            else f"{self.local:%A %d %B %Y}"
+        )
+        return _(
+            "%(time)s %(zone)s time, %(date)s",
+            time=f"{self.local:%H:%M}",
+            zone=zone_label(self.zone_name),
+            date=day,
+        )
 
     @property
     def short(self) -> str:
-        return f"{self.local:%H:%M} {zone_label(self.zone_name)} time"
+        """ "16:00 London time"."""
+        return _("%(time)s %(zone)s time", time=f"{self.local:%H:%M}", zone=zone_label(self.zone_name))
+
+    @property
+    def day(self) -> str:
+        """The day without the year, for a time whose date differs from the call's: "Fri 15 Jun"."""
+        locale_name = date_locale()
+        return (
+            format_skeleton("MMMEd", self.local, locale=locale_name)
+            if locale_name
+            else f"{self.local:%a %d %b}"
+        )
+
+    @property
+    def stamp(self) -> str:
+        """Date and time in the call's zone for officers: "14 Jun 2018, 16:00"."""
+        locale_name = date_locale()
+        if locale_name:
+            return f"{format_skeleton('yMMMd', self.local, locale=locale_name)} {self.local:%H:%M}"
+        return f"{self.local:%d %b %Y, %H:%M}"
 
 
 def deadline_views(when: datetime, call_zone: str, viewer_zone: str | None) -> list[ZonedTime]:
@@ -47,13 +106,17 @@ def time_left(until: datetime, now: datetime) -> str:
     """ "3 days 4 hours", "5 hours 12 minutes", "40 minutes": the server-side countdown text."""
     remaining = until - now
     if remaining <= timedelta(0):
-        return "closed"
+        return _("closed")
     days, rest = divmod(int(remaining.total_seconds()), 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    shown = [f"{count} {unit}{'s' if count != 1 else ''}" for count, unit in parts if count][:2]
-    return " ".join(shown) or "less than a minute"
+    parts = [
+        ngettext("%(num)d day", "%(num)d days", days) if days else "",
+        ngettext("%(num)d hour", "%(num)d hours", hours) if hours else "",
+        ngettext("%(num)d minute", "%(num)d minutes", minutes) if minutes else "",
+    ]
+    shown = [part for part in parts if part][:2]
+    return " ".join(shown) or _("less than a minute")
 
 
 def in_final_days(until: datetime, now: datetime) -> bool:

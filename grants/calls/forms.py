@@ -1,5 +1,6 @@
 """Forms officers use to set up programmes, funders and calls: shape only; rules are in the services."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,24 +18,26 @@ from grants.choices import country_options, options
 from grants.money import COMMON_CURRENCIES
 
 LOCAL_TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-MARKDOWN_HELP = "Markdown: **bold**, *italic*, [links](https://…), lists and ## headings."
+MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, [links](https://…), lists and ## headings.")
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField("Programme name", [DataRequired("Enter the programme's name."), Length(max=200)])
-    code = StringField(
-        "Reference code",
-        [DataRequired("Enter a code."), Length(max=12)],
-        description="Starts every application reference, like FCP in FCP-2018-0042.",
+    name = StringField(
+        _l("Programme name"), [DataRequired(_l("Enter the programme's name.")), Length(max=200)]
     )
-    description = TextAreaField("Description", [Optional(), Length(max=5000)])
+    code = StringField(
+        _l("Reference code"),
+        [DataRequired(_l("Enter a code.")), Length(max=12)],
+        description=_l("Starts every application reference, like FCP in FCP-2018-0042."),
+    )
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=5000)])
 
 
 class FunderForm(FlaskForm):
-    name = StringField("Funder name", [DataRequired("Enter the funder's name."), Length(max=200)])
-    short_name = StringField("Short name", [DataRequired("Enter a short name."), Length(max=40)])
-    country = SelectField("Country", [DataRequired("Choose the country.")])
-    currency = SelectField("Currency", [DataRequired("Choose the currency.")])
+    name = StringField(_l("Funder name"), [DataRequired(_l("Enter the funder's name.")), Length(max=200)])
+    short_name = StringField(_l("Short name"), [DataRequired(_l("Enter a short name.")), Length(max=40)])
+    country = SelectField(_l("Country"), [DataRequired(_l("Choose the country."))])
+    currency = SelectField(_l("Currency"), [DataRequired(_l("Choose the currency."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,53 +46,57 @@ class FunderForm(FlaskForm):
 
 
 class CallForm(FlaskForm):
-    title = StringField("Title", [DataRequired("Enter the call's title."), Length(max=200)])
+    title = StringField(_l("Title"), [DataRequired(_l("Enter the call's title.")), Length(max=200)])
     reference_prefix = StringField(
-        "Reference prefix",
-        [DataRequired("Enter a prefix."), Length(max=24)],
-        description="Applications are numbered from it: FCP-2018 gives FCP-2018-0001.",
+        _l("Reference prefix"),
+        [DataRequired(_l("Enter a prefix.")), Length(max=24)],
+        description=_l("Applications are numbered from it: FCP-2018 gives FCP-2018-0001."),
     )
-    summary = TextAreaField("Summary", [Optional(), Length(max=5000)], description=MARKDOWN_HELP)
+    summary = TextAreaField(_l("Summary"), [Optional(), Length(max=5000)], description=MARKDOWN_HELP)
     guidance = TextAreaField(
-        "Guidance for applicants", [Optional(), Length(max=50000)], description=MARKDOWN_HELP
+        _l("Guidance for applicants"), [Optional(), Length(max=50000)], description=MARKDOWN_HELP
     )
     time_zone = SelectField(
-        "The call's time zone",
-        [DataRequired("Choose a time zone.")],
-        description="Opening and closing times are in this zone.",
+        _l("The call's time zone"),
+        [DataRequired(_l("Choose a time zone."))],
+        description=_l("Opening and closing times are in this zone."),
     )
     opens_local = DateTimeLocalField(
-        "Opens", [InputRequired("Give the opening time.")], format=LOCAL_TIME_FORMAT
+        _l("Opens"), [InputRequired(_l("Give the opening time."))], format=LOCAL_TIME_FORMAT
     )
     closes_local = DateTimeLocalField(
-        "Closes", [InputRequired("Give the closing time.")], format=LOCAL_TIME_FORMAT
+        _l("Closes"), [InputRequired(_l("Give the closing time."))], format=LOCAL_TIME_FORMAT
     )
     min_duration_months = IntegerField(
-        "Shortest project (months)",
-        [InputRequired("Give a number of months."), NumberRange(1, 120)],
+        _l("Shortest project (months)"),
+        [InputRequired(_l("Give a number of months.")), NumberRange(1, 120)],
         default=12,
     )
     max_duration_months = IntegerField(
-        "Longest project (months)",
-        [InputRequired("Give a number of months."), NumberRange(1, 120)],
+        _l("Longest project (months)"),
+        [InputRequired(_l("Give a number of months.")), NumberRange(1, 120)],
         default=36,
     )
     reviews_required = IntegerField(
-        "Reviews per application", [InputRequired("Give a number."), NumberRange(1, 10)], default=3
+        _l("Reviews per application"), [InputRequired(_l("Give a number.")), NumberRange(1, 10)], default=3
     )
-    review_due_local = DateTimeLocalField("Reviews due", [Optional()], format=LOCAL_TIME_FORMAT)
+    review_due_local = DateTimeLocalField(_l("Reviews due"), [Optional()], format=LOCAL_TIME_FORMAT)
     requires_lead_per_country = BooleanField(
-        "Every application needs a lead investigator from each funder's country (bilateral call)"
+        _l("Every application needs a lead investigator from each funder's country (bilateral call)")
     )
     double_blind = BooleanField(
-        "Double-blind review",
-        description="Reviewers see proposals without the team's names, institutions or contact details. "
-        "Applicants are told to keep their documents anonymous.",
+        _l("Double-blind review"),
+        description=_l(
+            "Reviewers see proposals without the team's names, institutions or contact details. "
+            "Applicants are told to keep their documents anonymous."
+        ),
     )
     invites_bids = BooleanField(
-        "Invite reviewers to bid",
-        description="After the call closes, reviewers say which proposals they are eager, willing or "
-        "not willing to review; the automatic assignment takes it into account.",
+        _l("Invite reviewers to bid"),
+        description=_l(
+            "After the call closes, reviewers say which proposals they are eager, willing or "
+            "not willing to review; the automatic assignment takes it into account."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -98,49 +105,53 @@ class CallForm(FlaskForm):
 
 
 class CallFunderForm(FlaskForm):
-    funder_id = SelectField("Funder", [DataRequired("Choose a funder.")], coerce=int)
+    funder_id = SelectField(_l("Funder"), [DataRequired(_l("Choose a funder."))], coerce=int)
     envelope = StringField(
-        "Budget envelope",
-        [DataRequired("Enter the envelope.")],
-        description="In the funder's currency, like 2,000,000.",
+        _l("Budget envelope"),
+        [DataRequired(_l("Enter the envelope."))],
+        description=_l("In the funder's currency, like 2,000,000."),
     )
-    max_request = StringField("Most one application may ask for", [DataRequired("Enter the maximum.")])
+    max_request = StringField(
+        _l("Most one application may ask for"), [DataRequired(_l("Enter the maximum."))]
+    )
 
 
 class PriorityAreasForm(FlaskForm):
     priority_areas = TextAreaField(
-        "Priority areas",
+        _l("Priority areas"),
         [Optional(), Length(max=4000)],
-        description="One per line, in the order applicants should see them.",
+        description=_l("One per line, in the order applicants should see them."),
     )
 
 
 class CriterionForm(FlaskForm):
-    name = StringField("Criterion", [DataRequired("Name the criterion."), Length(max=120)])
-    guidance = TextAreaField("Guidance for reviewers", [Optional(), Length(max=5000)])
+    name = StringField(_l("Criterion"), [DataRequired(_l("Name the criterion.")), Length(max=120)])
+    guidance = TextAreaField(_l("Guidance for reviewers"), [Optional(), Length(max=5000)])
     weight = IntegerField(
-        "Weight",
-        [InputRequired("Give a weight."), NumberRange(1, 100)],
+        _l("Weight"),
+        [InputRequired(_l("Give a weight.")), NumberRange(1, 100)],
         default=1,
-        description="Relative share of the overall score.",
+        description=_l("Relative share of the overall score."),
     )
-    scale_min = IntegerField("Lowest score", [InputRequired("Give the lowest score.")], default=1)
-    scale_max = IntegerField("Highest score", [InputRequired("Give the highest score.")], default=5)
+    scale_min = IntegerField(_l("Lowest score"), [InputRequired(_l("Give the lowest score."))], default=1)
+    scale_max = IntegerField(_l("Highest score"), [InputRequired(_l("Give the highest score."))], default=5)
 
 
 class QuestionForm(FlaskForm):
-    kind = SelectField("Kind of answer", [DataRequired("Choose the kind of answer.")])
-    label = StringField("Question", [DataRequired("Write the question."), Length(max=300)])
-    help_text = TextAreaField("Help text", [Optional(), Length(max=2000)])
-    required = BooleanField("An answer is required", default=True)
-    word_limit = IntegerField("Word limit", [Optional(), NumberRange(1, 5000)], description="Long text only.")
-    max_length = IntegerField(
-        "Character limit", [Optional(), NumberRange(1, 20000)], description="Text only."
+    kind = SelectField(_l("Kind of answer"), [DataRequired(_l("Choose the kind of answer."))])
+    label = StringField(_l("Question"), [DataRequired(_l("Write the question.")), Length(max=300)])
+    help_text = TextAreaField(_l("Help text"), [Optional(), Length(max=2000)])
+    required = BooleanField(_l("An answer is required"), default=True)
+    word_limit = IntegerField(
+        _l("Word limit"), [Optional(), NumberRange(1, 5000)], description=_l("Long text only.")
     )
-    min_value = IntegerField("Smallest number", [Optional()], description="Number only.")
-    max_value = IntegerField("Largest number", [Optional()], description="Number only.")
+    max_length = IntegerField(
+        _l("Character limit"), [Optional(), NumberRange(1, 20000)], description=_l("Text only.")
+    )
+    min_value = IntegerField(_l("Smallest number"), [Optional()], description=_l("Number only."))
+    max_value = IntegerField(_l("Largest number"), [Optional()], description=_l("Number only."))
     options = TextAreaField(
-        "Options", [Optional(), Length(max=5000)], description="Choices only: one per line."
+        _l("Options"), [Optional(), Length(max=5000)], description=_l("Choices only: one per line.")
     )
 
     def __init__(self, *args, **kwargs):
@@ -154,6 +165,6 @@ class CallFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    priority_area = SelectField("Priority area", [Optional()])
-    funder = SelectField("Funder", [Optional()])
-    country = SelectField("Country", [Optional()])
+    priority_area = SelectField(_l("Priority area"), [Optional()])
+    funder = SelectField(_l("Funder"), [Optional()])
+    country = SelectField(_l("Country"), [Optional()])

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from grants.calls.questions import QuestionKind
 from grants.calls.states import CallState
 from grants.extensions import db
 from grants.timeutil import UTCDateTime, utcnow
@@ -90,6 +91,16 @@ class Call(db.Model):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def state_label(self) -> str:
+        """The state as a tag shows it, in the reader's language: "Open"."""
+        return CallState(self.state).label
+
+    @property
+    def state_word(self) -> str:
+        """The state inside a sentence, in the reader's language: "This call is open"."""
+        return CallState(self.state).word
 
     @property
     def countries(self) -> list[str]:
@@ -194,3 +205,8 @@ class Question(db.Model):
     options: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
     question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
+
+    @property
+    def kind_word(self) -> str:
+        """The kind of answer inside a sentence, in the reader's language: "long text"."""
+        return QuestionKind(self.kind).word

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.audit.services import record
@@ -31,9 +32,9 @@ def retry_message(actor: Any, message: OutboxMessage) -> OutboxMessage:
     """Put a failed email back in the queue with a fresh set of attempts."""
     lock_and_reload(message)
     if message.state != OutboxState.FAILED:
-        raise Conflict("This email is no longer failed: it was already sent again or is queued.")
+        raise Conflict(_("This email is no longer failed: it was already sent again or is queued."))
     if is_stale(message, utcnow()):
-        raise Conflict("This reminder is about a deadline that has passed, so it is not sent again.")
+        raise Conflict(_("This reminder is about a deadline that has passed, so it is not sent again."))
     _requeue(message)
     record(actor, "outbox.retried", message, {"template": [None, message.template]})
     return message

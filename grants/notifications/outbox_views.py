@@ -1,6 +1,8 @@
 """Officers' page of emails that could not be delivered, with their errors and a retry."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from grants.extensions import db
@@ -34,7 +36,7 @@ def failed():
 @declare(OFFICER, load=LOAD_MESSAGE)
 def retry(message):
     retry_message(current_user._get_current_object(), message)
-    flash_success(f"The email to {message.recipient_email} is queued again.")
+    flash_success(_("The email to %(email)s is queued again.", email=message.recipient_email))
     return redirect(url_for(".failed"))
 
 
@@ -43,6 +45,8 @@ def retry(message):
 def retry_all():
     count = retry_all_failed(current_user._get_current_object())
     flash_success(
-        f"{count} failed email{'s' if count != 1 else ''} queued again." if count else "Nothing to retry."
+        ngettext("%(num)d failed email queued again.", "%(num)d failed emails queued again.", count)
+        if count
+        else _("Nothing to retry.")
     )
     return redirect(url_for(".failed"))

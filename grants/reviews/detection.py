@@ -8,17 +8,22 @@ nobody's; webmail domains say nothing about an employer and are ignored.
 
 Pure functions over plain records: the services feed them from the database and the benchmark
 from synthetic pools, through indexes, so a call of thousands costs one pass over its people.
+
+Reasons are found and stored in English; ``describe_reason`` says a stored one in the reader's
+language when a page shows it.
 """
 
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from publicsuffixlist import PublicSuffixList
 
 WEBMAIL_DOMAINS = frozenset(
@@ -59,6 +64,17 @@ WEBMAIL_DOMAINS = frozenset(
 
 
 DOCUMENTATION_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+
+# The reasons as stored (English), and the shapes ``describe_reason`` recognises in them.
+ON_TEAM = "is on the team"
+SAME_INSTITUTION = "same institution as a team member ({})"
+SAME_DOMAIN = "same email domain as a team member ({})"
+DECLARED_COLLABORATOR = "declared collaborator of a team member ({})"
+UNNAMED_COLLABORATOR = "a collaborator"
+_STORED_REASON = {
+    template: re.compile(re.escape(template).replace(r"\{\}", "(.*)"), re.DOTALL)
+    for template in (SAME_INSTITUTION, SAME_DOMAIN, DECLARED_COLLABORATOR)
+}
 
 
 @lru_cache(maxsize=1)
@@ -151,26 +167,41 @@ def _detect(teams: Sequence[Sequence[Person]], reviewers: Sequence[ReviewerPerso
     found: dict[tuple[int, int], str] = {}
     for index, reviewer in enumerate(reviewers):
         person = reviewer.person
-        _note(found, index, _union(by_identity, person.keys), "is on the team")
+        _note(found, index, _union(by_identity, person.keys), ON_TEAM)
         if person.institution:
             _note(
                 found,
                 index,
                 by_institution.get(_institution_key(person.institution), ()),
-                f"same institution as a team member ({person.institution})",
+                SAME_INSTITUTION.format(person.institution),
             )
         domain = organisation_domain(person.email)
         if domain:
-            _note(found, index, by_domain.get(domain, ()), f"same email domain as a team member ({domain})")
+            _note(found, index, by_domain.get(domain, ()), SAME_DOMAIN.format(domain))
         for collaborator in reviewer.collaborators:
-            label = collaborator.orcid or collaborator.email or "a collaborator"
+            label = collaborator.orcid or collaborator.email or UNNAMED_COLLABORATOR
             _note(
                 found,
                 index,
                 _union(by_identity, collaborator.keys),
-                f"declared collaborator of a team member ({label})",
+                DECLARED_COLLABORATOR.format(label),
             )
     return [DetectedConflict(app, reviewer, reason) for (app, reviewer), reason in found.items()]
+
+
+def describe_reason(reason: str) -> str:
+    """A stored reason in the reader's language: detection's own, translated; anything else
+    (what a reviewer or an officer wrote) as it is."""
+    if reason == ON_TEAM:
+        return _("is on the team")
+    if match := _STORED_REASON[SAME_INSTITUTION].fullmatch(reason):
+        return _("same institution as a team member (%(institution)s)", institution=match[1])
+    if match := _STORED_REASON[SAME_DOMAIN].fullmatch(reason):
+        return _("same email domain as a team member (%(domain)s)", domain=match[1])
+    if match := _STORED_REASON[DECLARED_COLLABORATOR].fullmatch(reason):
+        label = _("a collaborator") if match[1] == UNNAMED_COLLABORATOR else match[1]
+        return _("declared collaborator of a team member (%(collaborator)s)", collaborator=label)
+    return reason
 
 
 def _institution_key(name: str) -> str:

@@ -1,5 +1,7 @@
 """Forms for reviewers and for officers routing reviews: shape only; the rules are in services."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,89 +29,99 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ProfileForm(FlaskForm):
     keywords = TextAreaField(
-        "Expertise keywords",
-        [DataRequired("Give at least one expertise keyword."), Length(max=2000)],
-        description="Separated by commas, e.g. soil microbiome, wheat breeding, food safety testing.",
+        _l("Expertise keywords"),
+        [DataRequired(_l("Give at least one expertise keyword.")), Length(max=2000)],
+        description=_l("Separated by commas, e.g. soil microbiome, wheat breeding, food safety testing."),
     )
     statement = TextAreaField(
-        "Research statement",
+        _l("Research statement"),
         [Optional(), Length(max=5000)],
-        description="A few sentences on your research; up to 400 words. It is matched against proposals.",
+        description=_l("A few sentences on your research; up to 400 words. It is matched against proposals."),
     )
-    areas = MultiCheckboxField("Subject areas", [Optional()])
+    areas = MultiCheckboxField(_l("Subject areas"), [Optional()])
     max_reviews_per_call = IntegerField(
-        "Most reviews you will take per call",
-        [InputRequired("Enter a number."), NumberRange(0, 50, "Choose between 0 and 50.")],
+        _l("Most reviews you will take per call"),
+        [InputRequired(_l("Enter a number.")), NumberRange(0, 50, _l("Choose between 0 and 50."))],
         default=DEFAULT_MAX_REVIEWS,
     )
 
 
 class CollaboratorForm(FlaskForm):
-    name = StringField("Name", [DataRequired("Enter the collaborator's name."), Length(max=200)])
-    email = StringField("Email", [Optional(), Length(max=254)])
-    orcid = StringField("ORCID iD", [Optional(), Length(max=40)], description="e.g. 0000-0002-1825-0097")
+    name = StringField(_l("Name"), [DataRequired(_l("Enter the collaborator's name.")), Length(max=200)])
+    email = StringField(_l("Email"), [Optional(), Length(max=254)])
+    orcid = StringField(
+        _l("ORCID iD"), [Optional(), Length(max=40)], description=_l("e.g. 0000-0002-1825-0097")
+    )
 
 
 class UnavailableForm(FlaskForm):
-    starts_on = DateField("First day", [InputRequired("Enter the first day.")])
-    ends_on = DateField("Last day", [InputRequired("Enter the last day.")])
-    note = StringField("Note (optional)", [Optional(), Length(max=200)])
+    starts_on = DateField(_l("First day"), [InputRequired(_l("Enter the first day."))])
+    ends_on = DateField(_l("Last day"), [InputRequired(_l("Enter the last day."))])
+    note = StringField(_l("Note (optional)"), [Optional(), Length(max=200)])
 
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField(
-        "Why are you declining?",
-        [DataRequired("Tell the programme officer briefly why you decline."), Length(max=2000)],
+        _l("Why are you declining?"),
+        [DataRequired(_l("Tell the programme officer briefly why you decline.")), Length(max=2000)],
     )
 
 
 class ConflictDeclarationForm(FlaskForm):
     reason = TextAreaField(
-        "How do you know the applicants?",
-        [DataRequired("Say briefly how you know the applicants."), Length(max=2000)],
-        description="For example: a co-author in the last three years, or a former student.",
+        _l("How do you know the applicants?"),
+        [DataRequired(_l("Say briefly how you know the applicants.")), Length(max=2000)],
+        description=_l("For example: a co-author in the last three years, or a former student."),
     )
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", [DataRequired("Give a reason."), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), [DataRequired(_l("Give a reason.")), Length(max=2000)])
 
 
 class ProposeForm(FlaskForm):
     fairness = BooleanField(
-        "Raise the weakest match",
-        description="First make the weakest reviewer-application pair as strong as the pool allows, "
-        "then maximise the total.",
+        _l("Raise the weakest match"),
+        description=_l(
+            "First make the weakest reviewer-application pair as strong as the pool allows, "
+            "then maximise the total."
+        ),
     )
     spread_shortfall = BooleanField(
-        "Spread any shortfall",
+        _l("Spread any shortfall"),
         default=True,
-        description="If the pool cannot give every review, first give every application it can at "
-        "least one reviewer, rather than leaving the applications that fit the pool worst with none.",
+        description=_l(
+            "If the pool cannot give every review, first give every application it can at "
+            "least one reviewer, rather than leaving the applications that fit the pool worst with none."
+        ),
     )
     mix_countries = BooleanField(
-        "Mix countries",
-        description="Give every application at least one reviewer from outside the applicants' "
-        "countries, wherever the pool allows.",
+        _l("Mix countries"),
+        description=_l(
+            "Give every application at least one reviewer from outside the applicants' "
+            "countries, wherever the pool allows."
+        ),
     )
 
 
 class PairForm(FlaskForm):
-    application_id = SelectField("Application", [DataRequired("Choose an application.")], coerce=int)
-    reviewer_id = SelectField("Reviewer", [DataRequired("Choose a reviewer.")], coerce=int)
+    application_id = SelectField(_l("Application"), [DataRequired(_l("Choose an application."))], coerce=int)
+    reviewer_id = SelectField(_l("Reviewer"), [DataRequired(_l("Choose a reviewer."))], coerce=int)
 
 
 class OfficerConflictForm(PairForm):
-    reason = StringField("Reason", [DataRequired("Give the reason for the conflict."), Length(max=2000)])
+    reason = StringField(
+        _l("Reason"), [DataRequired(_l("Give the reason for the conflict.")), Length(max=2000)]
+    )
 
 
 class BidForm(FlaskForm):
-    level = RadioField(
-        "Your bid",
-        choices=options([(b.value, b.label) for b in Bid] + [("", "No bid")]),
-        validators=[Optional()],
-        default="",
-    )
+    level = RadioField(_l("Your bid"), validators=[Optional()], default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request, so the labels are in the reader's language.
+        self.level.choices = options([(b.value, b.label) for b in Bid] + [("", _("No bid"))])
 
 
 def review_form_class(criteria) -> type[FlaskForm]:
@@ -117,28 +129,31 @@ def review_form_class(criteria) -> type[FlaskForm]:
 
     class ReviewForm(FlaskForm):
         recommendation = RadioField(
-            "Overall recommendation",
+            _l("Overall recommendation"),
             choices=options((r.value, r.label) for r in Recommendation),
             validators=[Optional()],
         )
         comments_for_applicant = TextAreaField(
-            "Comments for the applicants",
+            _l("Comments for the applicants"),
             [Optional(), Length(max=20000)],
-            description="Shared with the applicants, without your name, once decisions are released. "
-            "At least 20 words.",
+            description=_l(
+                "Shared with the applicants, without your name, once decisions are released. "
+                "At least 20 words."
+            ),
         )
         comments_for_panel = TextAreaField(
-            "Confidential comments for the panel",
+            _l("Confidential comments for the panel"),
             [Optional(), Length(max=20000)],
-            description="Seen only by programme officers and the panel, never by the applicants.",
+            description=_l("Seen only by programme officers and the panel, never by the applicants."),
         )
         no_conflict_declared = BooleanField(
-            "I declare that I have no conflict of interest with this application or its team."
+            _l("I declare that I have no conflict of interest with this application or its team.")
         )
 
     for criterion in criteria:
+        # The criterion's name and guidance are the officer's words: shown as written.
         choices = options(
-            [("", "Not scored yet")]
+            [("", _("Not scored yet"))]
             + [(str(v), str(v)) for v in range(criterion.scale_min, criterion.scale_max + 1)]
         )
         setattr(

@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from grants.extensions import db
-from grants.reviews.states import AssignmentState, ProposalState, ReviewState
+from grants.reviews.detection import describe_reason
+from grants.reviews.states import AssignmentState, ProposalState, Recommendation, ReviewState
 from grants.timeutil import UTCDateTime, utcnow
 
 DEFAULT_MAX_REVIEWS = 6
+# The reasons the application itself stores when it takes a reviewer off (English, like every
+# stored value), and how pages say them; an officer's own words are shown as written.
+SYSTEM_CANCEL_REASONS = {
+    "The reviewer declared a conflict of interest.": _l("The reviewer declared a conflict of interest."),
+    "An officer recorded a conflict of interest.": _l("An officer recorded a conflict of interest."),
+}
 
 
 class ReviewerProfile(db.Model):
@@ -101,6 +109,11 @@ class ConflictOfInterest(db.Model):
 
     application = relationship("Application", backref=backref("conflicts", lazy="select"))
     reviewer = relationship("User", foreign_keys=[reviewer_id])
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as a page shows it: a detected one in the reader's language."""
+        return describe_reason(self.reason)
 
 
 class ReviewBid(db.Model):
@@ -192,6 +205,12 @@ class ReviewAssignment(db.Model):
         return AssignmentState(self.state).label
 
     @property
+    def cancel_reason_text(self) -> str | None:
+        """Why the reviewer was taken off, as a page shows it."""
+        reason = self.cancel_reason
+        return str(SYSTEM_CANCEL_REASONS[reason]) if reason in SYSTEM_CANCEL_REASONS else reason
+
+    @property
     def has_submitted_review(self) -> bool:
         return self.review is not None and self.review.is_submitted
 
@@ -222,6 +241,15 @@ class Review(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.state == ReviewState.SUBMITTED
+
+    @property
+    def state_label(self) -> str:
+        return ReviewState(self.state).label
+
+    @property
+    def recommendation_label(self) -> str:
+        """The recommendation in the reader's language; empty when none is chosen yet."""
+        return Recommendation(self.recommendation).label if self.recommendation else ""
 
     def score_for(self, criterion_id: int) -> int | None:
         return next((s.score for s in self.scores if s.criterion_id == criterion_id), None)

@@ -2,6 +2,9 @@
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from grants.errors import TransitionError
 
 
@@ -14,12 +17,16 @@ class AssignmentState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            AssignmentState.INVITED: "Invited",
-            AssignmentState.ACCEPTED: "Accepted",
-            AssignmentState.DECLINED: "Declined",
-            AssignmentState.CANCELLED: "Cancelled",
-        }[self]
+        """The state as a tag shows it, in the reader's language."""
+        return str(ASSIGNMENT_LABELS[self])
+
+
+ASSIGNMENT_LABELS = {
+    AssignmentState.INVITED: _l("Invited"),
+    AssignmentState.ACCEPTED: _l("Accepted"),
+    AssignmentState.DECLINED: _l("Declined"),
+    AssignmentState.CANCELLED: _l("Cancelled"),
+}
 
 
 # Places that still count against a reviewer's load and an application's reviewer count.
@@ -49,7 +56,11 @@ class ReviewState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {ReviewState.DRAFT: "Draft", ReviewState.SUBMITTED: "Submitted"}[self]
+        """The state as a tag shows it, in the reader's language."""
+        return str(REVIEW_LABELS[self])
+
+
+REVIEW_LABELS = {ReviewState.DRAFT: _l("Draft"), ReviewState.SUBMITTED: _l("Submitted")}
 
 
 # Submitted back to draft is an officer unlocking a review, with a reason.
@@ -64,15 +75,20 @@ def check_assignment_transition(current: str, target: AssignmentState) -> None:
         raise TransitionError(
             current,
             target.value,
-            f"This invitation is {AssignmentState(current).label.lower()} and cannot become "
-            f"{target.label.lower()}.",
+            _(
+                "This invitation is %(current)s and cannot become %(target)s.",
+                current=AssignmentState(current).label.lower(),
+                target=target.label.lower(),
+            ),
         )
 
 
 def check_review_transition(current: str, target: ReviewState) -> None:
     if target not in REVIEW_TRANSITIONS[ReviewState(current)]:
         raise TransitionError(
-            current, target.value, f"This review is already {ReviewState(current).label.lower()}."
+            current,
+            target.value,
+            _("This review is already %(state)s.", state=ReviewState(current).label.lower()),
         )
 
 
@@ -83,11 +99,15 @@ class Recommendation(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            Recommendation.FUND: "Fund",
-            Recommendation.FUND_WITH_CHANGES: "Fund with changes",
-            Recommendation.DO_NOT_FUND: "Do not fund",
-        }[self]
+        """The recommendation as forms and pages show it, in the reader's language."""
+        return str(RECOMMENDATION_LABELS[self])
+
+
+RECOMMENDATION_LABELS = {
+    Recommendation.FUND: _l("Fund"),
+    Recommendation.FUND_WITH_CHANGES: _l("Fund with changes"),
+    Recommendation.DO_NOT_FUND: _l("Do not fund"),
+}
 
 
 class ConflictSource(StrEnum):
@@ -97,8 +117,12 @@ class ConflictSource(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            ConflictSource.DETECTED: "Found automatically",
-            ConflictSource.DECLARED: "Declared by the reviewer",
-            ConflictSource.OFFICER: "Set by an officer",
-        }[self]
+        """Where the conflict came from, in the reader's language."""
+        return str(CONFLICT_SOURCE_LABELS[self])
+
+
+CONFLICT_SOURCE_LABELS = {
+    ConflictSource.DETECTED: _l("Found automatically"),
+    ConflictSource.DECLARED: _l("Declared by the reviewer"),
+    ConflictSource.OFFICER: _l("Set by an officer"),
+}

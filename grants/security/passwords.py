@@ -9,6 +9,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_PASSWORD_LENGTH = 8
@@ -55,13 +56,13 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """Why ``password`` is refused, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return _("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
     lowered = password.lower()
     if lowered in _common_passwords() or len(set(lowered)) < 3:
-        return "This password is one of the most common; choose something less guessable."
+        return _("This password is one of the most common; choose something less guessable.")
     own_words = {email.lower(), email.lower().split("@")[0], name.lower().replace(" ", "")}
     if lowered in own_words - {""}:
-        return "Your password must not be your name or email address."
+        return _("Your password must not be your name or email address.")
     return None

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from grants.errors import InvalidToken
@@ -22,6 +23,6 @@ def unsign(purpose: str, token: str, max_age: timedelta) -> Any:
     try:
         return _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
-        raise InvalidToken("This link has expired. Ask for a new one below.") from None
+        raise InvalidToken(_("This link has expired. Ask for a new one below.")) from None
     except BadSignature:
-        raise InvalidToken("This link is not valid. Check that you copied all of it.") from None
+        raise InvalidToken(_("This link is not valid. Check that you copied all of it.")) from None

@@ -3,6 +3,7 @@
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.accounts.models import User
@@ -15,7 +16,9 @@ def normalise_email(raw: str, *, field: str = "email") -> str:
     try:
         result = validate_email((raw or "").strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValidationError(f"Enter a valid email address ({error}).", field=field) from None
+        raise ValidationError(
+            _("Enter a valid email address (%(reason)s).", reason=error), field=field
+        ) from None
     return result.normalized.lower()
 
 
@@ -34,7 +37,7 @@ def token_digest(token: str) -> str:
 def clean_name(raw: str, *, field: str = "full_name") -> str:
     name = " ".join((raw or "").split())
     if not name:
-        raise ValidationError("Enter your name.", field=field)
+        raise ValidationError(_("Enter your name."), field=field)
     if len(name) > 200:
-        raise ValidationError("Use at most 200 characters.", field=field)
+        raise ValidationError(_("Use at most %(num)d characters.", num=200), field=field)
     return name

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.accounts.models import Institution
@@ -32,19 +33,19 @@ def list_institutions() -> list[Institution]:
 
 def create_institution(actor, *, name: str, country: str, email_domain: str | None) -> Institution:
     if not can_manage_accounts(actor):
-        raise PermissionDenied("Only administrators can add institutions.")
+        raise PermissionDenied(_("Only administrators can add institutions."))
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("Enter the institution's name.", field="name")
+        raise ValidationError(_("Enter the institution's name."), field="name")
     if country not in countries():
-        raise ValidationError("Choose a country from the list.", field="country")
+        raise ValidationError(_("Choose a country from the list."), field="country")
     domain = (email_domain or "").strip().lower().removeprefix("@") or None
     if domain is not None and not DOMAIN_PATTERN.match(domain):
-        raise ValidationError("Enter a domain such as ed.ac.uk, without the @.", field="email_domain")
+        raise ValidationError(_("Enter a domain such as ed.ac.uk, without the @."), field="email_domain")
     if db.session.scalar(select(Institution).where(func.lower(Institution.name) == name.lower())):
-        raise Conflict("An institution with this name already exists.", field="name")
+        raise Conflict(_("An institution with this name already exists."), field="name")
     if domain and db.session.scalar(select(Institution).where(Institution.email_domain == domain)):
-        raise Conflict("Another institution already uses this email domain.", field="email_domain")
+        raise Conflict(_("Another institution already uses this email domain."), field="email_domain")
     institution = Institution(name=name, country=country, email_domain=domain)
     db.session.add(institution)
     record(

@@ -3,15 +3,18 @@
 import secrets
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import RoleInvitation, User
+from grants.accounts.reference import reading_language
 from grants.accounts.roles import Role
 from grants.accounts.services.common import find_user_by_email, normalise_email, token_digest
 from grants.accounts.services.roles import grant_role
 from grants.audit.services import record
 from grants.errors import Conflict, InvalidToken, PermissionDenied, ValidationError
 from grants.extensions import db
+from grants.i18n import format_day
 from grants.links import external_url
 from grants.notifications.services import queue_email
 from grants.security.predicates import can_invite
@@ -22,14 +25,17 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
     """Record an invitation and queue its email. Refused if the person already holds the role
     or has a live invitation."""
     if not can_invite(actor, role):
-        raise PermissionDenied("You cannot invite people into this role.")
+        raise PermissionDenied(_("You cannot invite people into this role."))
     email = normalise_email(email)
     message = (message or "").strip()
     if len(message) > 2000:
-        raise ValidationError("Keep the message under 2,000 characters.", field="message")
+        raise ValidationError(_("Keep the message under 2,000 characters."), field="message")
     existing_user = find_user_by_email(email)
     if existing_user is not None and existing_user.has_role(role):
-        raise Conflict(f"{existing_user.full_name} is already a {role.label.lower()}.", field="email")
+        raise Conflict(
+            _("%(name)s is already a %(role)s.", name=existing_user.full_name, role=str(role.label).lower()),
+            field="email",
+        )
     now = utcnow()
     live = db.session.scalar(
         select(RoleInvitation).where(
@@ -41,7 +47,11 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
     )
     if live is not None:
         raise Conflict(
-            f"{email} was already invited on {live.created_at:%d %B %Y}; that invitation is still open.",
+            _(
+                "%(email)s was already invited on %(day)s; that invitation is still open.",
+                email=email,
+                day=_day(live.created_at),
+            ),
             field="email",
         )
     token = secrets.token_urlsafe(32)
@@ -72,16 +82,22 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
     return invitation
 
 
+def _day(moment) -> str:
+    """The day of ``moment`` as the reader writes it ("05 December 2026" in English)."""
+    language = reading_language()
+    return f"{moment:%d %B %Y}" if language == "en" else format_day(moment.date(), language)
+
+
 def find_live_invitation(token: str) -> RoleInvitation:
     invitation = db.session.scalar(
         select(RoleInvitation).where(RoleInvitation.token_hash == token_digest(token))
     )
     if invitation is None:
-        raise InvalidToken("This invitation link is not valid. Check that you copied all of it.")
+        raise InvalidToken(_("This invitation link is not valid. Check that you copied all of it."))
     if invitation.accepted_at is not None:
-        raise InvalidToken("This invitation has already been accepted.")
+        raise InvalidToken(_("This invitation has already been accepted."))
     if invitation.expires_at <= utcnow():
-        raise InvalidToken("This invitation has expired. Ask the programme officer for a new one.")
+        raise InvalidToken(_("This invitation has expired. Ask the programme officer for a new one."))
     return invitation
 
 

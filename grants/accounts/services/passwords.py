@@ -3,6 +3,7 @@
 import hashlib
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from grants.accounts.models import User
 from grants.accounts.services.common import find_user_by_email, token_digest
@@ -49,7 +50,7 @@ def user_for_reset_token(token: str) -> User:
     payload = unsign(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("user"))
     if user is None or payload.get("fp") != _hash_fingerprint(user):
-        raise InvalidToken("This link has already been used. Ask for a new one if you need it.")
+        raise InvalidToken(_("This link has already been used. Ask for a new one if you need it."))
     return user
 
 
@@ -68,9 +69,9 @@ def reset_password(token: str, new_password: str) -> User:
 def change_password(user: User, current_password: str, new_password: str, keep_token: str | None) -> int:
     """Change a signed-in user's password; ends their other sessions and returns how many."""
     if not verify_password(user.password_hash, current_password):
-        raise ValidationError("Your current password is incorrect.", field="current_password")
+        raise ValidationError(_("Your current password is incorrect."), field="current_password")
     if current_password == new_password:
-        raise ValidationError("Choose a password different from your current one.", field="new_password")
+        raise ValidationError(_("Choose a password different from your current one."), field="new_password")
     _set_password(user, new_password, field="new_password")
     ended = end_other_sessions(user, keep_token=keep_token)
     record(user, "account.password_changed", user, {"password": ["(hidden)", "(changed)"]})

@@ -2,12 +2,14 @@
 
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import Institution, User
 from grants.accounts.orcid import normalise_orcid
-from grants.accounts.reference import LANGUAGES, countries
+from grants.accounts.reference import countries
 from grants.accounts.services.common import clean_name
+from grants.accounts.services.language import check_language
 from grants.audit.services import diff, record
 from grants.errors import Conflict, ValidationError
 from grants.extensions import db
@@ -44,7 +46,7 @@ def update_profile(
         "country": _checked_country(country),
         "orcid": _checked_orcid(orcid, user),
         "time_zone": _checked_time_zone(time_zone),
-        "language": _checked_language(language),
+        "language": check_language(language),
         "email_reminders": user.email_reminders if email_reminders is None else bool(email_reminders),
         "email_digests": user.email_digests if email_digests is None else bool(email_digests),
     }
@@ -60,7 +62,7 @@ def _checked_institution(institution_id: int | None) -> int | None:
     if institution_id in (None, 0):
         return None
     if db.session.get(Institution, institution_id) is None:
-        raise ValidationError("Choose an institution from the list.", field="institution_id")
+        raise ValidationError(_("Choose an institution from the list."), field="institution_id")
     return institution_id
 
 
@@ -68,7 +70,7 @@ def _checked_country(country: str | None) -> str | None:
     if not country:
         return None
     if country not in countries():
-        raise ValidationError("Choose a country from the list.", field="country")
+        raise ValidationError(_("Choose a country from the list."), field="country")
     return country
 
 
@@ -78,23 +80,20 @@ def _checked_orcid(raw: str | None, user: User) -> str | None:
     orcid = normalise_orcid(raw)
     if orcid is None:
         raise ValidationError(
-            "This is not a valid ORCID iD: use the 16-character form 0000-0002-1825-0097 "
-            "(the last character is a check digit).",
+            _(
+                "This is not a valid ORCID iD: use the 16-character form 0000-0002-1825-0097 "
+                "(the last character is a check digit)."
+            ),
             field="orcid",
         )
     holder = db.session.scalar(select(User.id).where(User.orcid == orcid, User.id != user.id))
     if holder is not None:
-        raise Conflict("Another account already uses this ORCID iD.", field="orcid")
+        raise Conflict(_("Another account already uses this ORCID iD."), field="orcid")
     return orcid
 
 
 def _checked_time_zone(time_zone: str) -> str:
     if time_zone not in available_timezones():
-        raise ValidationError("Choose a time zone from the list.", field="time_zone")
+        raise ValidationError(_("Choose a time zone from the list."), field="time_zone")
     return time_zone
 
-
-def _checked_language(language: str) -> str:
-    if language not in LANGUAGES:
-        raise ValidationError("Choose a language from the list.", field="language")
-    return language

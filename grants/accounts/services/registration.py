@@ -1,6 +1,8 @@
 """Registering an account and confirming its email address."""
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from grants.accounts.models import User
@@ -23,7 +25,7 @@ from grants.security.tokens import sign, unsign
 from grants.timeutil import utcnow
 
 VERIFY_PURPOSE = "verify-email"
-DUPLICATE_EMAIL = "An account with this email address already exists. Sign in, or reset your password."
+DUPLICATE_EMAIL = _l("An account with this email address already exists. Sign in, or reset your password.")
 
 
 def register_user(*, email: str, full_name: str, password: str, language: str = "en") -> User:
@@ -34,7 +36,7 @@ def register_user(*, email: str, full_name: str, password: str, language: str = 
     if problem:
         raise ValidationError(problem, field="password")
     if find_user_by_email(email) is not None:
-        raise Conflict(DUPLICATE_EMAIL, field="email")
+        raise Conflict(str(DUPLICATE_EMAIL), field="email")
     user = User(
         email=email,
         full_name=full_name,
@@ -49,7 +51,7 @@ def register_user(*, email: str, full_name: str, password: str, language: str = 
             db.session.add(user)
     except IntegrityError:
         # Two registrations raced past the check above; the unique index decides.
-        raise Conflict(DUPLICATE_EMAIL, field="email") from None
+        raise Conflict(str(DUPLICATE_EMAIL), field="email") from None
     record(user, "account.registered", user, {"email": [None, email]})
     send_verification_email(user)
     return user
@@ -83,7 +85,7 @@ def verify_email(token: str) -> User:
     payload = unsign(VERIFY_PURPOSE, token, current_app.config["EMAIL_VERIFICATION_MAX_AGE"])
     user = db.session.get(User, payload.get("user"))
     if user is None or user.email != payload.get("email"):
-        raise InvalidToken("This link no longer matches an account. Register again or sign in.")
+        raise InvalidToken(_("This link no longer matches an account. Register again or sign in."))
     if not user.is_verified:
         user.email_verified_at = utcnow()
         record(user, "account.email_verified", user, {"email_verified": [False, True]})

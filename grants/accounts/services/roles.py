@@ -1,5 +1,6 @@
 """Granting and revoking roles (admins), and the account list they work from."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from grants.accounts.models import User, UserRole
@@ -15,9 +16,11 @@ from grants.security.predicates import can_change_role
 def grant_role(actor: User | None, target: User, role: Role, *, via_invitation: bool = False) -> None:
     """Give ``target`` a stored role. ``via_invitation`` means an accepted invitation authorises it."""
     if not via_invitation and not can_change_role(actor, target, role):
-        raise PermissionDenied("You cannot grant this role.")
+        raise PermissionDenied(_("You cannot grant this role."))
     if target.has_role(role):
-        raise Conflict(f"{target.full_name} is already a {role.label.lower()}.")
+        raise Conflict(
+            _("%(name)s is already a %(role)s.", name=target.full_name, role=str(role.label).lower())
+        )
     target.role_rows.append(UserRole(role=role.value, granted_by_id=getattr(actor, "id", None)))
     record(actor or target, "role.granted", target, {"roles": [None, role.value]})
     queue_email(
@@ -31,10 +34,10 @@ def grant_role(actor: User | None, target: User, role: Role, *, via_invitation: 
 
 def revoke_role(actor: User, target: User, role: Role) -> None:
     if not can_change_role(actor, target, role):
-        raise PermissionDenied("You cannot revoke this role (administrators keep their own).")
+        raise PermissionDenied(_("You cannot revoke this role (administrators keep their own)."))
     row = next((row for row in target.role_rows if row.role == role.value), None)
     if row is None:
-        raise Conflict(f"{target.full_name} is not a {role.label.lower()}.")
+        raise Conflict(_("%(name)s is not a %(role)s.", name=target.full_name, role=str(role.label).lower()))
     target.role_rows.remove(row)
     record(actor, "role.revoked", target, {"roles": [role.value, None]})
 

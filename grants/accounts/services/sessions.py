@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
 from grants.accounts.models import AuthSession, User
@@ -28,7 +30,7 @@ class EmailNotVerified(SignInRefused):
     status = 403
 
 
-WRONG_CREDENTIALS = "The email address or password is incorrect."
+WRONG_CREDENTIALS = _l("The email address or password is incorrect.")
 
 
 def authenticate(email: str, password: str) -> User:
@@ -41,15 +43,15 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         verify_password(_dummy_hash(), password)
         log.info("sign-in failed: unknown address")
-        raise SignInRefused(WRONG_CREDENTIALS)
+        raise SignInRefused(str(WRONG_CREDENTIALS))
     if not verify_password(user.password_hash, password):
         log.info("sign-in failed: wrong password for user %s", user.id)
-        raise SignInRefused(WRONG_CREDENTIALS)
+        raise SignInRefused(str(WRONG_CREDENTIALS))
     if not user.is_active:
-        raise SignInRefused("This account has been disabled. Contact the programme team.")
+        raise SignInRefused(_("This account has been disabled. Contact the programme team."))
     if not user.is_verified:
         raise EmailNotVerified(
-            "Confirm your email address first: follow the link we sent you, or ask for a new one."
+            _("Confirm your email address first: follow the link we sent you, or ask for a new one.")
         )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

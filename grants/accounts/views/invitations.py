@@ -1,6 +1,7 @@
 """Invitations into invite-only roles: sending them (officers) and accepting them."""
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.forms import ConfirmForm, InviteForm
@@ -31,7 +32,7 @@ def accept_invitation(token: str):
         accepted = invitations.accept_invitation(current_user, token)
     except InvalidToken as error:
         return link_problem(error)
-    flash_success(f"Welcome: you are now a {Role(accepted.role).label.lower()}.")
+    flash_success(_("Welcome: you are now a %(role)s.", role=str(Role(accepted.role).label).lower()))
     return redirect(url_for("core.home"))
 
 
@@ -49,6 +50,6 @@ def invite_reviewer():
             return render_form(
                 "accounts/invite_reviewer.html", form, status, invitations=invitations.recent_invitations()
             )
-        flash_success(f"Invitation sent to {form.email.data}.")
+        flash_success(_("Invitation sent to %(email)s.", email=form.email.data))
         return redirect(url_for(".invite_reviewer"))
     return render_form("accounts/invite_reviewer.html", form, invitations=invitations.recent_invitations())

@@ -1,6 +1,7 @@
 """Forgotten passwords: asking for a reset link and using it."""
 
 from flask import current_app, redirect, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from grants.accounts.forms import EmailOnlyForm, ResetPasswordForm
@@ -22,8 +23,12 @@ def forgot_password():
         passwords.request_password_reset(form.email.data)
         minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)
         flash_success(
-            f"If an account uses {form.email.data}, we have emailed it a link to reset the "
-            f"password. The link works once, for {minutes} minutes."
+            _(
+                "If an account uses %(email)s, we have emailed it a link to reset the "
+                "password. The link works once, for %(minutes)s minutes.",
+                email=form.email.data,
+                minutes=minutes,
+            )
         )
         return redirect(url_for(".sign_in"))
     return render_form("accounts/forgot_password.html", form)
@@ -45,6 +50,6 @@ def reset_password(token: str):
         if current_user.is_authenticated:
             logout_user()
         session.clear()
-        flash_success("Your password has been changed. Sign in with your new password.")
+        flash_success(_("Your password has been changed. Sign in with your new password."))
         return redirect(url_for(".sign_in"))
     return render_form("accounts/reset_password.html", form)

@@ -1,6 +1,7 @@
 """The profile page: details and password change."""
 
 from flask import redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.forms import ChangePasswordForm, ProfileForm
@@ -36,7 +37,7 @@ def profile():
         except DomainError as error:
             status = attach_error(form, error)
             return render_form("accounts/profile.html", form, status, password_form=password_form)
-        flash_success("Your profile has been saved." if changes else "Nothing changed.")
+        flash_success(_("Your profile has been saved.") if changes else _("Nothing changed."))
         return redirect(url_for(".profile"))
     return render_form("accounts/profile.html", form, password_form=password_form)
 
@@ -56,8 +57,15 @@ def change_password():
         except DomainError as error:
             attach_error(password_form, error)
         else:
-            signed_out = f" {ended} other signed-in session(s) were signed out." if ended else ""
-            flash_success("Your password has been changed." + signed_out)
+            if ended:
+                flash_success(
+                    _(
+                        "Your password has been changed. %(num)s other signed-in session(s) were signed out.",
+                        num=ended,
+                    )
+                )
+            else:
+                flash_success(_("Your password has been changed."))
             return redirect(url_for(".profile"))
     return render_form(
         "accounts/profile.html", _profile_form(from_request=False), 422, password_form=password_form

@@ -1,9 +1,11 @@
 """Registering an account and confirming its email address."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.forms import ConfirmForm, EmailOnlyForm, RegisterForm
+from grants.accounts.reference import reading_language
 from grants.accounts.services import registration
 from grants.accounts.views.blueprint import bp, link_problem
 from grants.errors import DomainError, InvalidToken
@@ -27,17 +29,13 @@ def register():
                 email=form.email.data,
                 full_name=form.full_name.data,
                 password=form.password.data,
-                language=browser_language(),
+                language=reading_language(),  # the switcher's choice, else the browser's
             )
         except DomainError as error:
             return render_form("accounts/register.html", form, attach_error(form, error))
         session["registered_email"] = user.email
         return redirect(url_for(".registered"))
     return render_form("accounts/register.html", form, min_length=MIN_PASSWORD_LENGTH)
-
-
-def browser_language() -> str:
-    return "zh_Hans" if request.accept_languages.best_match(["en", "zh"]) == "zh" else "en"
 
 
 @bp.get("/register/check-your-email")
@@ -61,10 +59,10 @@ def confirm_email(token: str):
         registration.verify_email(token)
     except InvalidToken as error:
         return link_problem(error, resend=True)
-    flash_success("Your email address is confirmed.")
+    flash_success(_("Your email address is confirmed."))
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
-    flash("You can sign in now.", "info")
+    flash(_("You can sign in now."), "info")
     return redirect(url_for(".sign_in"))
 
 
@@ -75,7 +73,7 @@ def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         registration.resend_verification(form.email.data)
-        flash_success("If an unconfirmed account uses that address, we have sent it a new link.")
+        flash_success(_("If an unconfirmed account uses that address, we have sent it a new link."))
         return redirect(url_for(".sign_in"))
-    flash("Enter the email address you registered with.", "error")
+    flash(_("Enter the email address you registered with."), "error")
     return redirect(url_for(".sign_in"))

@@ -1,6 +1,7 @@
 """Signing in and out."""
 
 from flask import redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from grants.accounts.forms import EmailOnlyForm, SignInForm
@@ -62,5 +63,5 @@ def sign_out():
     sessions.end_session(current_user, current_user.current_session_token)
     logout_user()
     session.clear()
-    flash_success("You have signed out.")
+    flash_success(_("You have signed out."))
     return redirect(url_for("core.home"))

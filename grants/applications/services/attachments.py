@@ -11,6 +11,8 @@ from typing import Any
 
 import filetype
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from grants.accounts.models import User
 from grants.applications.models import Application, Attachment, AttachmentKind
@@ -40,7 +42,7 @@ def upload_attachment(
     try:
         kind_value = AttachmentKind(kind)
     except ValueError:
-        raise ValidationError("Choose what this document is.", field="kind") from None
+        raise ValidationError(_("Choose what this document is."), field="kind") from None
     name = check_upload(filename, content)
     member = _member_for(application, kind_value, team_member_id)
     question_key = _question_for(application, kind_value, question_key)
@@ -59,7 +61,7 @@ def upload_attachment(
         kind_value is AttachmentKind.LETTER_OF_SUPPORT
         and len([item for item in application.attachments if item.kind == kind_value]) >= limit
     ):
-        raise ValidationError(f"Attach at most {limit} letters of support.", field="file")
+        raise ValidationError(_("Attach at most %(limit)s letters of support.", limit=limit), field="file")
     for old in replaced:
         _remove(application, old)
     attachment = Attachment(
@@ -73,7 +75,7 @@ def upload_attachment(
         actor,
         "application.attachment_added",
         application,
-        {"attachment": [None, f"{kind_value.label}: {name}"], "sha256": [None, attachment.sha256]},
+        {"attachment": [None, _audit_name(kind_value, name)], "sha256": [None, attachment.sha256]},
     )
     return attachment
 
@@ -102,29 +104,41 @@ def check_file_name(filename: str | None) -> str:
     no browser sends them, so they come from a tool probing for a path traversal."""
     name = unicodedata.normalize("NFC", (filename or "").strip())
     if not name:
-        raise ValidationError("Choose a PDF file to upload.", field="file")
+        raise ValidationError(_("Choose a PDF file to upload."), field="file")
     if "/" in name or "\\" in name or ".." in name or _UNSAFE_NAME.search(name) or name.startswith("."):
-        raise ValidationError("The file name must be a plain name, without folders or “..”.", field="file")
+        raise ValidationError(_("The file name must be a plain name, without folders or “..”."), field="file")
     if len(name) > 200:
-        raise ValidationError("Shorten the file name to under 200 characters.", field="file")
+        raise ValidationError(_("Shorten the file name to under 200 characters."), field="file")
     if not name.lower().endswith(".pdf"):
-        raise ValidationError("Upload a PDF: its name should end in .pdf.", field="file")
+        raise ValidationError(_("Upload a PDF: its name should end in .pdf."), field="file")
     return name
 
 
 def check_pdf(content: bytes, max_bytes: int) -> None:
     """Refuse empty, oversized and non-PDF content, judged by the bytes, whatever the name says."""
     if not content:
-        raise ValidationError("The file is empty.", field="file")
+        raise ValidationError(_("The file is empty."), field="file")
     if len(content) > max_bytes:
         raise ValidationError(
-            f"The file is {size_text(len(content))}; the limit is {size_text(max_bytes)}.", field="file"
+            _(
+                "The file is %(size)s; the limit is %(limit)s.",
+                size=size_text(len(content)),
+                limit=size_text(max_bytes),
+            ),
+            field="file",
         )
     kind = filetype.guess(content[:8192])
-    if kind is None or kind.mime != "application/pdf":
-        found = f" (it looks like {kind.mime})" if kind is not None else ""
+    if kind is None:
         raise ValidationError(
-            f"This file is not a PDF{found}. Save or export it as PDF and try again.", field="file"
+            _("This file is not a PDF. Save or export it as PDF and try again."), field="file"
+        )
+    if kind.mime != "application/pdf":
+        raise ValidationError(
+            _(
+                "This file is not a PDF (it looks like %(type)s). Save or export it as PDF and try again.",
+                type=kind.mime,
+            ),
+            field="file",
         )
 
 
@@ -140,14 +154,20 @@ def remove_attachment(actor: User, application: Application, attachment_id: int,
     require_editable(actor, application, now)
     attachment = next((item for item in application.attachments if item.id == attachment_id), None)
     if attachment is None:
-        raise NotFound("That file is not attached to this application.")
+        raise NotFound(_("That file is not attached to this application."))
     _remove(application, attachment)
     record(
         actor,
         "application.attachment_removed",
         application,
-        {"attachment": [f"{attachment.kind_label}: {attachment.original_name}", None]},
+        {"attachment": [_audit_name(AttachmentKind(attachment.kind), attachment.original_name), None]},
     )
+
+
+def _audit_name(kind: AttachmentKind, name: str) -> str:
+    """ "Case for support: plan.pdf", always in English: the audit log is not translated."""
+    with force_locale("en"):
+        return f"{kind.label}: {name}"
 
 
 def _member_for(application: Application, kind: AttachmentKind, team_member_id: int | None):
@@ -155,7 +175,7 @@ def _member_for(application: Application, kind: AttachmentKind, team_member_id: 
         return None
     member = next((item for item in application.members if item.id == team_member_id), None)
     if member is None:
-        raise ValidationError("Choose whose CV this is.", field="team_member_id")
+        raise ValidationError(_("Choose whose CV this is."), field="team_member_id")
     return member
 
 
@@ -164,7 +184,7 @@ def _question_for(application: Application, kind: AttachmentKind, question_key: 
         return None
     questions = application.question_set.questions if application.question_set else []
     if not any(item.key == question_key and item.kind == QuestionKind.FILE for item in questions):
-        raise ValidationError("Choose which question this file answers.", field="question_key")
+        raise ValidationError(_("Choose which question this file answers."), field="question_key")
     return question_key
 
 

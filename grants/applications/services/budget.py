@@ -6,21 +6,26 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from grants.accounts.models import User
+from grants.accounts.reference import reading_language
 from grants.applications.models import Application, BudgetCategory, BudgetLine
 from grants.applications.services.common import require_editable
 from grants.audit.services import record
 from grants.calls.models import CallFunder
 from grants.errors import NotFound, ValidationError
+from grants.i18n import FORMAT_LOCALES
 from grants.money import format_money, parse_amount
 
 MAX_BUDGET_LINES = 200
 CATEGORY_LABELS = {
-    BudgetCategory.STAFF: "Staff",
-    BudgetCategory.EQUIPMENT: "Equipment",
-    BudgetCategory.TRAVEL: "Travel and subsistence",
-    BudgetCategory.CONSUMABLES: "Consumables",
-    BudgetCategory.OTHER: "Other",
+    BudgetCategory.STAFF: _l("Staff"),
+    BudgetCategory.EQUIPMENT: _l("Equipment"),
+    BudgetCategory.TRAVEL: _l("Travel and subsistence"),
+    BudgetCategory.CONSUMABLES: _l("Consumables"),
+    BudgetCategory.OTHER: _l("Other"),
 }
 
 
@@ -44,21 +49,23 @@ def add_budget_line(
     require_editable(actor, application, now)
     call_funder = next((entry for entry in application.call.funders if entry.id == call_funder_id), None)
     if call_funder is None:
-        raise ValidationError("Choose one of the call's funders.", field="call_funder_id")
+        raise ValidationError(_("Choose one of the call's funders."), field="call_funder_id")
     if not 1 <= year <= project_years(application):
-        raise ValidationError(f"Choose a year from 1 to {project_years(application)}.", field="year")
+        raise ValidationError(
+            _("Choose a year from 1 to %(last)s.", last=project_years(application)), field="year"
+        )
     try:
         category = BudgetCategory(category).value
     except ValueError:
-        raise ValidationError("Choose a category.", field="category") from None
+        raise ValidationError(_("Choose a category."), field="category") from None
     description = " ".join((description or "").split())
     if not description or len(description) > 200:
-        raise ValidationError("Describe the cost in under 200 characters.", field="description")
+        raise ValidationError(_("Describe the cost in under 200 characters."), field="description")
     amount_minor = parse_amount(amount, call_funder.currency)
     if amount_minor == 0:
-        raise ValidationError("Enter an amount above zero.", field="amount")
+        raise ValidationError(_("Enter an amount above zero."), field="amount")
     if len(application.budget_lines) >= MAX_BUDGET_LINES:
-        raise ValidationError(f"A budget has at most {MAX_BUDGET_LINES} lines.")
+        raise ValidationError(_("A budget has at most %(limit)s lines.", limit=MAX_BUDGET_LINES))
     line = BudgetLine(
         call_funder_id=call_funder.id,
         year=year,
@@ -87,7 +94,7 @@ def remove_budget_line(actor: User, application: Application, line_id: int, now:
     require_editable(actor, application, now)
     line = next((item for item in application.budget_lines if item.id == line_id), None)
     if line is None:
-        raise NotFound("That budget line is not part of this application.")
+        raise NotFound(_("That budget line is not part of this application."))
     application.budget_lines.remove(line)
     record(
         actor,
@@ -108,11 +115,16 @@ class FunderTotal:
 
     @property
     def text(self) -> str:
-        return format_money(self.total_minor, self.call_funder.currency)
+        return money_text(self.total_minor, self.call_funder.currency)
 
     @property
     def maximum_text(self) -> str:
-        return format_money(self.call_funder.max_request_minor, self.call_funder.currency)
+        return money_text(self.call_funder.max_request_minor, self.call_funder.currency)
+
+
+def money_text(minor: int, currency: str) -> str:
+    """An amount as the reader writes money (the audit log keeps ``format_money``'s English)."""
+    return format_money(minor, currency, locale=FORMAT_LOCALES[reading_language()])
 
 
 def funder_totals(application: Application) -> list[FunderTotal]:

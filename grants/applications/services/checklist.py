@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from grants.accounts.reference import country_name
 from grants.applications.models import Application, AttachmentKind, DeclarationKind
 from grants.applications.services.answers import answers_by_key, questions_for
@@ -21,13 +24,13 @@ from grants.errors import ValidationError
 
 SECTIONS = ("details", "questions", "team", "budget", "attachments", "declarations", "confirmations")
 SECTION_TITLES = {
-    "details": "Project details",
-    "questions": "Call questions",
-    "team": "Team",
-    "budget": "Budget",
-    "attachments": "Attachments",
-    "declarations": "Declarations",
-    "confirmations": "Both sides confirmed",
+    "details": _l("Project details"),
+    "questions": _l("Call questions"),
+    "team": _l("Team"),
+    "budget": _l("Budget"),
+    "attachments": _l("Attachments"),
+    "declarations": _l("Declarations"),
+    "confirmations": _l("Both sides confirmed"),
 }
 
 
@@ -72,21 +75,21 @@ def _applies(application: Application, section: str) -> bool:
 
 def _deadline(application: Application, now: datetime) -> list[Gap]:
     if application.submission_count == 0 and not application.call.accepts_submissions(now):
-        return [Gap("deadline", f"The call closed on {closing_time_text(application)}.")]
+        return [Gap("deadline", _("The call closed on %(when)s.", when=closing_time_text(application)))]
     return []
 
 
 def _details(application: Application) -> list[Gap]:
     required = [
-        ("abstract", "Write the abstract.", not application.abstract),
+        ("abstract", _("Write the abstract."), not application.abstract),
         (
             "priority_area",
-            "Choose a priority area.",
+            _("Choose a priority area."),
             bool(application.call.priority_areas) and not application.priority_area,
         ),
-        ("keywords", "Give some keywords.", not application.keywords),
-        ("start_date", "Give the start date.", application.start_date is None),
-        ("duration_months", "Give the duration.", application.duration_months is None),
+        ("keywords", _("Give some keywords."), not application.keywords),
+        ("start_date", _("Give the start date."), application.start_date is None),
+        ("duration_months", _("Give the duration."), application.duration_months is None),
     ]
     return [Gap("details", message, anchor) for anchor, message, missing in required if missing]
 
@@ -101,16 +104,37 @@ def _questions(application: Application) -> list[Gap]:
         anchor = f"q_{question.key}"
         if question.kind == QuestionKind.FILE:
             if question.required and question.key not in file_answers:
-                found.append(Gap("attachments", f"Upload the file for question {number}: {question.label}"))
+                found.append(
+                    Gap(
+                        "attachments",
+                        _(
+                            "Upload the file for question %(number)s: %(question)s",
+                            number=number,
+                            question=question.label,
+                        ),
+                    )
+                )
             continue
         value = answers.get(question.key)
         if question.required and not is_answered(value):
-            found.append(Gap("questions", f"Answer question {number}: {question.label}", anchor))
+            found.append(
+                Gap(
+                    "questions",
+                    _("Answer question %(number)s: %(question)s", number=number, question=question.label),
+                    anchor,
+                )
+            )
         elif is_answered(value):
             try:  # limits may have tightened since the answer was saved
                 clean_answer(question, value)
             except ValidationError as error:
-                found.append(Gap("questions", f"Question {number}: {error.message}", anchor))
+                found.append(
+                    Gap(
+                        "questions",
+                        _("Question %(number)s: %(problem)s", number=number, problem=error.message),
+                        anchor,
+                    )
+                )
     return found
 
 
@@ -118,7 +142,7 @@ def _team(application: Application) -> list[Gap]:
     found = []
     if application.call.requires_lead_per_country:
         found.extend(
-            Gap("team", f"Add a lead investigator for the {country_name(country)} side.")
+            Gap("team", _("Add a lead investigator for the %(side)s side.", side=country_name(country)))
             for country in application.call.countries
             if lead_for(application, country) is None
         )
@@ -129,15 +153,21 @@ def _team(application: Application) -> list[Gap]:
             found.append(
                 Gap(
                     "team",
-                    f"{member.full_name}, the {country_name(member.country)} lead, has not "
-                    "accepted the invitation yet.",
+                    _(
+                        "%(name)s, the %(side)s lead, has not accepted the invitation yet.",
+                        name=member.full_name,
+                        side=country_name(member.country),
+                    ),
                 )
             )
         else:
             found.append(
                 Gap(
                     "team",
-                    f"{member.full_name} has not accepted the invitation yet; wait for them or remove them.",
+                    _(
+                        "%(name)s has not accepted the invitation yet; wait for them or remove them.",
+                        name=member.full_name,
+                    ),
                 )
             )
     return found
@@ -145,12 +175,16 @@ def _team(application: Application) -> list[Gap]:
 
 def _budget(application: Application) -> list[Gap]:
     if not application.budget_lines:
-        return [Gap("budget", "Add the budget.")]
+        return [Gap("budget", _("Add the budget."))]
     return [
         Gap(
             "budget",
-            f"The request to {total.call_funder.funder.name} is {total.text}; "
-            f"this call's maximum is {total.maximum_text}.",
+            _(
+                "The request to %(funder)s is %(amount)s; this call's maximum is %(maximum)s.",
+                funder=total.call_funder.funder.name,
+                amount=total.text,
+                maximum=total.maximum_text,
+            ),
         )
         for total in funder_totals(application)
         if total.over_maximum
@@ -161,20 +195,20 @@ def _attachments(application: Application) -> list[Gap]:
     kinds = [item.kind for item in application.attachments]
     found = []
     if AttachmentKind.CASE_FOR_SUPPORT not in kinds:
-        found.append(Gap("attachments", "Upload the case for support."))
+        found.append(Gap("attachments", _("Upload the case for support.")))
     with_cv = {item.team_member_id for item in application.attachments if item.kind == AttachmentKind.CV}
     for member in application.members:
         if member.is_lead and member.id not in with_cv:
-            found.append(Gap("attachments", f"Upload a CV for {member.full_name}."))
+            found.append(Gap("attachments", _("Upload a CV for %(name)s.", name=member.full_name)))
     return found
 
 
 def _declarations(application: Application) -> list[Gap]:
     made = {item.kind for item in application.declarations}
     labels = {
-        DeclarationKind.INTELLECTUAL_PROPERTY: "Accept the intellectual-property provisions.",
-        DeclarationKind.ETHICS: "Make the ethics declaration.",
-        DeclarationKind.DATA_PROTECTION: "Give data-protection consent.",
+        DeclarationKind.INTELLECTUAL_PROPERTY: _("Accept the intellectual-property provisions."),
+        DeclarationKind.ETHICS: _("Make the ethics declaration."),
+        DeclarationKind.DATA_PROTECTION: _("Give data-protection consent."),
     }
     return [Gap("declarations", message, kind.value) for kind, message in labels.items() if kind not in made]
 
@@ -184,13 +218,24 @@ def _confirmations(application: Application) -> list[Gap]:
     for status in side_statuses(application):
         side = country_name(status.country)
         if status.state == "changed":
+            message = (
+                _(
+                    "The %(side)s side changed after its lead confirmed it; %(name)s must confirm again.",
+                    side=side,
+                    name=status.lead_name,
+                )
+                if status.lead_name
+                else _(
+                    "The %(side)s side changed after its lead confirmed it; its lead must confirm again.",
+                    side=side,
+                )
+            )
+            found.append(Gap("confirmations", message))
+        elif status.state == "unconfirmed":
             found.append(
                 Gap(
                     "confirmations",
-                    f"The {side} side changed after its lead confirmed it; "
-                    f"{status.lead_name or 'its lead'} must confirm again.",
+                    _("The %(side)s lead must confirm their side's team and budget.", side=side),
                 )
             )
-        elif status.state == "unconfirmed":
-            found.append(Gap("confirmations", f"The {side} lead must confirm their side's team and budget."))
     return found

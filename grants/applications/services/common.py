@@ -4,18 +4,21 @@ anyone else saved since they loaded it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from grants.accounts.models import User
+from grants.accounts.reference import reading_language
 from grants.applications.models import Application
 from grants.applications.states import ApplicationState
 from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied
 from grants.extensions import db
+from grants.i18n import format_day, format_moment
 from grants.notifications.services import queue_email
 from grants.security.predicates import can_lead_application, team_membership
 from grants.timeutil import DEFAULT_ZONE
@@ -32,28 +35,47 @@ def require_editable(actor: User, application: Application, now: datetime) -> No
     """Team members change drafts while the call accepts submissions (reopened ones after, too)."""
     lock_application(application)
     if team_membership(actor, application) is None:
-        raise PermissionDenied("Only members of this application's team can change it.")
+        raise PermissionDenied(_("Only members of this application's team can change it."))
     require_open_draft(application, now)
 
 
 def require_open_draft(application: Application, now: datetime) -> None:
     """A draft whose call still accepts submissions, or one reopened for correction."""
     if application.state != ApplicationState.DRAFT:
-        raise Conflict(f"This application is {application.state_label.lower()} and can no longer be changed.")
+        raise Conflict(
+            _(
+                "This application is %(state)s and can no longer be changed.",
+                state=application.state_label.lower(),
+            )
+        )
     if application.submission_count == 0 and not application.call.accepts_submissions(now):
         raise Conflict(
-            f"The call closed on {closing_time_text(application)}; drafts can no longer be changed."
+            _(
+                "The call closed on %(when)s; drafts can no longer be changed.",
+                when=closing_time_text(application),
+            )
         )
 
 
-def require_lead(actor: User, application: Application, what: str) -> None:
+def require_lead(actor: User, application: Application, refusal: str) -> None:
+    """Refuse with ``refusal`` ("Only the lead applicant can ...") unless ``actor`` leads the application."""
     if not can_lead_application(actor, application):
-        raise PermissionDenied(f"Only the lead applicant can {what}.")
+        raise PermissionDenied(refusal)
 
 
 def closing_time_text(application: Application) -> str:
+    """When the call closes, in its own zone: "05 December 2026 at 17:00 GMT" in English."""
     call = application.call
-    return call.closes_at.astimezone(call.zone).strftime("%d %B %Y at %H:%M %Z")
+    language = reading_language()
+    if language == "en":
+        return call.closes_at.astimezone(call.zone).strftime("%d %B %Y at %H:%M %Z")
+    return format_moment(call.closes_at, call.time_zone, language)
+
+
+def day_text(day: date) -> str:
+    """A day as the reader writes it: "05 December 2026" in English."""
+    language = reading_language()
+    return day.strftime("%d %B %Y") if language == "en" else format_day(day, language)
 
 
 EDITABLE_PARTS = {"details": "details_version", "answers": "answers_version"}
@@ -93,16 +115,26 @@ def claim_content_edit(
 
 def stale_edit_message(actor: User, application: Application) -> str:
     editor = application.content_updated_by
-    who = (
-        "You (in another tab or window)"
-        if editor is not None and editor.id == actor.id
-        else (editor.full_name if editor is not None else "Someone else")
-    )
     zone = ZoneInfo(getattr(actor, "time_zone", None) or DEFAULT_ZONE)
     when = application.content_updated_at.astimezone(zone).strftime("%H:%M")
-    return (
-        f"{who} changed this application at {when}, after you opened it. Your changes were not saved: "
-        "copy anything you need, then reload the page to see the latest version."
+    if editor is not None and editor.id == actor.id:
+        return _(
+            "You (in another tab or window) changed this application at %(time)s, after you opened it. "
+            "Your changes were not saved: copy anything you need, then reload the page to see the "
+            "latest version.",
+            time=when,
+        )
+    if editor is not None:
+        return _(
+            "%(name)s changed this application at %(time)s, after you opened it. Your changes were not "
+            "saved: copy anything you need, then reload the page to see the latest version.",
+            name=editor.full_name,
+            time=when,
+        )
+    return _(
+        "Someone else changed this application at %(time)s, after you opened it. Your changes were not "
+        "saved: copy anything you need, then reload the page to see the latest version.",
+        time=when,
     )
 
 

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from grants.accounts.models import User
 from grants.applications.models import Application, SideConfirmation
 from grants.applications.services.common import require_editable
@@ -73,10 +75,10 @@ def confirm_side(actor: User, application: Application, country: str, now: datet
     """Record that ``actor``, the lead for ``country``, agrees to that side's team and budget as they are."""
     require_editable(actor, application, now)
     if not application.call.requires_lead_per_country or country not in application.call.countries:
-        raise Conflict("This application has no such side to confirm.")
+        raise Conflict(_("This application has no such side to confirm."))
     lead = lead_for(application, country)
     if lead is None or lead.user_id != actor.id or not lead.has_joined:
-        raise PermissionDenied("Only that side's lead investigator can confirm its team and budget.")
+        raise PermissionDenied(_("Only that side's lead investigator can confirm its team and budget."))
     fingerprint = side_fingerprint(application, country)
     confirmation = next((item for item in application.confirmations if item.country == country), None)
     if confirmation is None:

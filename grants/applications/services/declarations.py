@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from grants.accounts.models import User
 from grants.applications.models import Application, Declaration, DeclarationKind
 from grants.applications.services.common import require_editable, require_lead
 from grants.audit.services import record
 
 DECLARATION_TITLES = {
-    DeclarationKind.INTELLECTUAL_PROPERTY: "Intellectual-property provisions accepted",
-    DeclarationKind.ETHICS: "Ethics declaration made",
-    DeclarationKind.DATA_PROTECTION: "Data-protection consent given",
+    DeclarationKind.INTELLECTUAL_PROPERTY: _l("Intellectual-property provisions accepted"),
+    DeclarationKind.ETHICS: _l("Ethics declaration made"),
+    DeclarationKind.DATA_PROTECTION: _l("Data-protection consent given"),
 }
 DECLARATION_TEXTS = {
-    DeclarationKind.INTELLECTUAL_PROPERTY: (
+    DeclarationKind.INTELLECTUAL_PROPERTY: _l(
         "We accept the programme's intellectual-property provisions, and will agree the management "
         "and sharing of any intellectual property between the partner institutions before the project starts."
     ),
-    DeclarationKind.ETHICS: (
+    DeclarationKind.ETHICS: _l(
         "The project will obtain any ethical approvals it needs before the work they cover begins, "
         "and will follow the research-ethics rules of both countries."
     ),
-    DeclarationKind.DATA_PROTECTION: (
+    DeclarationKind.DATA_PROTECTION: _l(
         "Every team member consents to the funders holding and sharing the personal data in this "
         "application with each other and with reviewers, to assess it and to manage any award."
     ),
@@ -33,7 +36,7 @@ DECLARATION_TEXTS = {
 def set_declarations(actor: User, application: Application, accepted: set[str], now: datetime) -> None:
     """Make the declarations match ``accepted``: ticked ones recorded with who and when, unticked removed."""
     require_editable(actor, application, now)
-    require_lead(actor, application, "make the declarations")
+    require_lead(actor, application, _("Only the lead applicant can make the declarations."))
     wanted = {DeclarationKind(kind) for kind in accepted if kind in DeclarationKind.__members__.values()}
     current = {DeclarationKind(item.kind): item for item in application.declarations}
     for kind in wanted - current.keys():

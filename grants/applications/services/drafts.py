@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
 from grants.accounts.models import Institution, User
 from grants.applications.models import Application, MemberRole, TeamMember
 from grants.applications.services.answers import move_to_current_questions
-from grants.applications.services.common import claim_content_edit, require_editable
+from grants.applications.services.common import claim_content_edit, day_text, require_editable
 from grants.audit.services import record
 from grants.calls.models import Call
 from grants.calls.services.question_sets import current_question_set
@@ -26,15 +28,15 @@ def start_application(
 ) -> Application:
     """A new draft with ``actor`` as lead applicant and their side's lead investigator."""
     if not call.accepts_submissions(now):
-        raise Conflict("This call is not accepting applications now.")
+        raise Conflict(_("This call is not accepting applications now."))
     if not actor.is_verified:
-        raise PermissionDenied("Confirm your email address before starting an application.")
+        raise PermissionDenied(_("Confirm your email address before starting an application."))
     title = _clean_title(title)
     if country not in call.countries:
-        raise ValidationError("Choose the side you apply from.", field="country")
+        raise ValidationError(_("Choose the side you apply from."), field="country")
     institution = db.session.get(Institution, institution_id) if institution_id else actor.institution
     if institution is None:
-        raise ValidationError("Choose your institution.", field="institution_id")
+        raise ValidationError(_("Choose your institution."), field="institution_id")
     application = Application(
         call=call,
         lead_applicant_id=actor.id,
@@ -104,9 +106,9 @@ def save_details(
 def _clean_title(title: str | None) -> str:
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError("Give the project a title.", field="title")
+        raise ValidationError(_("Give the project a title."), field="title")
     if len(title) > 250:
-        raise ValidationError("Keep the title under 250 characters.", field="title")
+        raise ValidationError(_("Keep the title under 250 characters."), field="title")
     return title
 
 
@@ -114,12 +116,18 @@ def _clean_abstract(abstract: str | None) -> str:
     abstract = (abstract or "").strip()
     if len(abstract) > ABSTRACT_CHARACTER_LIMIT:
         raise ValidationError(
-            f"Keep the abstract under {ABSTRACT_CHARACTER_LIMIT:,} characters.", field="abstract"
+            _("Keep the abstract under %(limit)s characters.", limit=f"{ABSTRACT_CHARACTER_LIMIT:,}"),
+            field="abstract",
         )
     words = count_words(abstract)
     if words > ABSTRACT_WORD_LIMIT:
         raise ValidationError(
-            f"Keep the abstract to {ABSTRACT_WORD_LIMIT} words; it has {words}.", field="abstract"
+            _(
+                "Keep the abstract to %(limit)s words; it has %(words)s.",
+                limit=ABSTRACT_WORD_LIMIT,
+                words=words,
+            ),
+            field="abstract",
         )
     return abstract
 
@@ -127,17 +135,17 @@ def _clean_abstract(abstract: str | None) -> str:
 def _clean_area(call: Call, area: str | None) -> str | None:
     area = (area or "").strip() or None
     if area is not None and area not in call.area_names:
-        raise ValidationError("Choose one of the call's priority areas.", field="priority_area")
+        raise ValidationError(_("Choose one of the call's priority areas."), field="priority_area")
     return area
 
 
 def _clean_keywords(keywords: str | None) -> str:
     items = list(dict.fromkeys(item.strip() for item in (keywords or "").split(",") if item.strip()))
     if len(items) > MAX_KEYWORDS:
-        raise ValidationError(f"Give at most {MAX_KEYWORDS} keywords.", field="keywords")
+        raise ValidationError(_("Give at most %(limit)s keywords.", limit=MAX_KEYWORDS), field="keywords")
     joined = ", ".join(items)
     if len(joined) > 500:
-        raise ValidationError("Keep the keywords under 500 characters.", field="keywords")
+        raise ValidationError(_("Keep the keywords under 500 characters."), field="keywords")
     return joined
 
 
@@ -147,10 +155,11 @@ def _clean_start(call: Call, start: date | None) -> date | None:
     closing_day = call.closes_at.astimezone(call.zone).date()
     if start <= closing_day:
         raise ValidationError(
-            f"Projects start after the call closes ({closing_day:%d %B %Y}).", field="start_date"
+            _("Projects start after the call closes (%(day)s).", day=day_text(closing_day)),
+            field="start_date",
         )
     if start.year > closing_day.year + 3:
-        raise ValidationError("Choose a start date within three years of the call.", field="start_date")
+        raise ValidationError(_("Choose a start date within three years of the call."), field="start_date")
     return start
 
 
@@ -159,7 +168,11 @@ def _clean_duration(call: Call, months: int | None) -> int | None:
         return None
     if not call.min_duration_months <= months <= call.max_duration_months:
         raise ValidationError(
-            f"This call funds projects of {call.min_duration_months} to {call.max_duration_months} months.",
+            _(
+                "This call funds projects of %(shortest)s to %(longest)s months.",
+                shortest=call.min_duration_months,
+                longest=call.max_duration_months,
+            ),
             field="duration_months",
         )
     return months

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -36,21 +37,26 @@ def submit_application(actor: User, application_id: int, now: datetime) -> Submi
     """
     application = db.session.get(Application, application_id)
     if application is None:
-        raise ValidationError("That application does not exist.")
+        raise ValidationError(_("That application does not exist."))
     lock_application(application)
-    require_lead(actor, application, "submit the application")
+    require_lead(actor, application, _("Only the lead applicant can submit the application."))
     if application.state == ApplicationState.SUBMITTED and application.submitted_at is not None:
         return SubmissionResult(application, newly_submitted=False)
     check_application_transition(application.state, ApplicationState.SUBMITTED)
     call = application.call
     if application.submission_count == 0 and not call.accepts_submissions(now):
         raise Conflict(
-            f"The call closed on {closing_time_text(application)}; it no longer accepts submissions."
+            _(
+                "The call closed on %(when)s; it no longer accepts submissions.",
+                when=closing_time_text(application),
+            )
         )
     move_to_current_questions(application)  # the questions officers set now are the ones to answer
     missing = gaps(application, now)
     if missing:
-        raise Conflict(f"This application is not complete yet: {len(missing)} item(s) to do.")
+        raise Conflict(
+            _("This application is not complete yet: %(count)s item(s) to do.", count=len(missing))
+        )
     if application.reference is None:
         application.reference = _next_reference(call)
     application.state = ApplicationState.SUBMITTED
@@ -96,11 +102,11 @@ def _next_reference(call: Call) -> str:
 def withdraw_application(actor: User, application: Application, reason: str, now: datetime) -> Application:
     """The lead applicant withdraws, at any point before a decision."""
     lock_application(application)
-    require_lead(actor, application, "withdraw the application")
+    require_lead(actor, application, _("Only the lead applicant can withdraw the application."))
     check_application_transition(application.state, ApplicationState.WITHDRAWN)
     reason = (reason or "").strip()
     if len(reason) > 2000:
-        raise ValidationError("Keep the reason under 2,000 characters.", field="reason")
+        raise ValidationError(_("Keep the reason under 2,000 characters."), field="reason")
     before = application.state
     application.state = ApplicationState.WITHDRAWN
     application.withdrawn_at = now
@@ -131,13 +137,13 @@ def reopen_application(actor: User, application: Application, reason: str, now: 
     It keeps its reference and may be resubmitted after the call's closing time."""
     lock_application(application)
     if not can_reopen_application(actor, application):
-        raise PermissionDenied("Only programme officers can reopen an application.")
+        raise PermissionDenied(_("Only programme officers can reopen an application."))
     check_application_transition(application.state, ApplicationState.DRAFT)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Tell the team what to correct.", field="reason")
+        raise ValidationError(_("Tell the team what to correct."), field="reason")
     if len(reason) > 2000:
-        raise ValidationError("Keep the reason under 2,000 characters.", field="reason")
+        raise ValidationError(_("Keep the reason under 2,000 characters."), field="reason")
     application.state = ApplicationState.DRAFT
     application.reopened_at = now
     application.reopen_reason = reason

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grants.accounts.models import Institution, User
@@ -33,7 +35,7 @@ class MemberInvitation:
     token: str
 
 
-ROLE_LABELS = {MemberRole.LEAD: "Lead investigator", MemberRole.CO_INVESTIGATOR: "Co-investigator"}
+ROLE_LABELS = {MemberRole.LEAD: _l("Lead investigator"), MemberRole.CO_INVESTIGATOR: _l("Co-investigator")}
 
 
 def invite_member(
@@ -52,26 +54,26 @@ def invite_member(
     Returns the member with the link's token, which is stored only as a digest; the CLI and demo
     accept with it the way the invitee's browser would."""
     require_editable(actor, application, now)
-    require_lead(actor, application, "invite people to the team")
+    require_lead(actor, application, _("Only the lead applicant can invite people to the team."))
     email = normalise_email(email)
     full_name = " ".join((full_name or "").split())
     if not full_name or len(full_name) > 200:
-        raise ValidationError("Enter the person's full name.", field="full_name")
+        raise ValidationError(_("Enter the person's full name."), field="full_name")
     try:
         member_role = MemberRole(role)
     except ValueError:
-        raise ValidationError("Choose a role.", field="role") from None
+        raise ValidationError(_("Choose a role."), field="role") from None
     if country not in application.call.countries:
-        raise ValidationError("Choose the side of the partnership they belong to.", field="country")
+        raise ValidationError(_("Choose the side of the partnership they belong to."), field="country")
     institution = db.session.get(Institution, institution_id) if institution_id else None
     if institution is None:
-        raise ValidationError("Choose their institution.", field="institution_id")
+        raise ValidationError(_("Choose their institution."), field="institution_id")
     if any(member.email == email for member in application.members):
-        raise Conflict(f"{email} is already on this team.", field="email")
+        raise Conflict(_("%(email)s is already on this team.", email=email), field="email")
     if member_role is MemberRole.LEAD and lead_for(application, country) is not None:
-        raise Conflict("That side already has a lead investigator.", field="role")
+        raise Conflict(_("That side already has a lead investigator."), field="role")
     if len(application.members) >= MAX_TEAM_SIZE:
-        raise Conflict(f"A team has at most {MAX_TEAM_SIZE} people.")
+        raise Conflict(_("A team has at most %(limit)s people.", limit=MAX_TEAM_SIZE))
     token = secrets.token_urlsafe(32)
     member = TeamMember(
         email=email,
@@ -119,7 +121,9 @@ def find_member_invitation(token: str) -> TeamMember:
         select(TeamMember).where(TeamMember.invitation_token_hash == token_digest(token))
     )
     if member is None:
-        raise InvalidToken("This invitation link is not valid. It may have been withdrawn, or already used.")
+        raise InvalidToken(
+            _("This invitation link is not valid. It may have been withdrawn, or already used.")
+        )
     return member
 
 
@@ -152,7 +156,7 @@ def accept_pending_invitation(user: User, member_id: int, now: datetime) -> Team
     """Join from the list of pending invitations (the account's verified address proves the invite)."""
     member = db.session.get(TeamMember, member_id)
     if member is None or member.accepted_at is not None or member.email != user.email:
-        raise NotFound("That invitation is not open for you.")
+        raise NotFound(_("That invitation is not open for you."))
     return _join(user, member, now)
 
 
@@ -161,10 +165,13 @@ def _join(user: User, member: TeamMember, now: datetime) -> TeamMember:
     require_open_draft(member.application, now)
     if member.email != user.email:
         raise PermissionDenied(
-            f"This invitation was sent to {member.email}. Sign in with that address to accept it."
+            _(
+                "This invitation was sent to %(email)s. Sign in with that address to accept it.",
+                email=member.email,
+            )
         )
     if not user.is_verified:
-        raise PermissionDenied("Confirm your email address first; then open the invitation link again.")
+        raise PermissionDenied(_("Confirm your email address first; then open the invitation link again."))
     member.user_id = user.id
     member.accepted_at = now
     member.invitation_token_hash = None
@@ -176,11 +183,11 @@ def _join(user: User, member: TeamMember, now: datetime) -> TeamMember:
 def remove_member(actor: User, application: Application, member_id: int, now: datetime) -> None:
     """The lead applicant removes someone (or withdraws an invitation); they cannot remove themselves."""
     require_editable(actor, application, now)
-    require_lead(actor, application, "change the team")
+    require_lead(actor, application, _("Only the lead applicant can change the team."))
     member = next((item for item in application.members if item.id == member_id), None)
     if member is None:
-        raise NotFound("That person is not on this team.")
+        raise NotFound(_("That person is not on this team."))
     if member.user_id == application.lead_applicant_id:
-        raise Conflict("The lead applicant stays on the team.")
+        raise Conflict(_("The lead applicant stays on the team."))
     application.members.remove(member)
     record(actor, "application.member_removed", application, {"member": [member.email, None]})

@@ -1,6 +1,7 @@
 """Uploading, removing and downloading PDF attachments."""
 
 from flask import redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.forms import AttachmentForm
@@ -22,10 +23,12 @@ from grants.web import attach_error, flash_success, perform
 def _form(application) -> AttachmentForm:
     form = AttachmentForm()
     form.team_member_id.choices = options(
-        [("", "Not a CV"), *((str(m.id), m.full_name) for m in application.members)]
+        [("", _("Not a CV")), *((str(m.id), m.full_name) for m in application.members)]
     )
     file_questions = [q for q in questions_for(application) if q.kind == QuestionKind.FILE]
-    form.question_key.choices = options([("", "Not an answer"), *((q.key, q.label) for q in file_questions)])
+    form.question_key.choices = options(
+        [("", _("Not an answer")), *((q.key, q.label) for q in file_questions)]
+    )
     if not file_questions:
         form.kind.choices = [choice for choice in form.kind.choices if choice.value != AttachmentKind.ANSWER]
     return form
@@ -63,7 +66,7 @@ def upload(application):
         )
     except DomainError as error:
         return _page(application, form, attach_error(form, error))
-    flash_success(f"{upload.filename} uploaded.")
+    flash_success(_("%(name)s uploaded.", name=upload.filename))
     return redirect(url_for(".attachments", application_id=application.id), 303)
 
 
@@ -73,7 +76,7 @@ def remove_attachment(application, attachment_id: int):
     return perform(
         lambda: attachment_services.remove_attachment(current_user, application, attachment_id, utcnow()),
         back=url_for(".attachments", application_id=application.id),
-        success="File removed.",
+        success=_("File removed."),
     )
 
 

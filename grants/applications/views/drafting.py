@@ -2,6 +2,7 @@
 automatically while typing)."""
 
 from flask import jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.reference import country_name
@@ -43,10 +44,10 @@ def mine():
 def start(call: Call):
     form = StartApplicationForm()
     form.country.choices = options(
-        [("", "Choose your side"), *((c, country_name(c)) for c in call.countries)]
+        [("", _("Choose your side")), *((c, country_name(c)) for c in call.countries)]
     )
     form.institution_id.choices = options(
-        [(0, "Choose your institution"), *((i.id, i.name) for i in list_institutions())]
+        [(0, _("Choose your institution")), *((i.id, i.name) for i in list_institutions())]
     )
     if not form.is_submitted():
         form.institution_id.data = current_user.institution_id or 0
@@ -66,7 +67,7 @@ def start(call: Call):
         except DomainError as error:
             status = attach_error(form, error)
         else:
-            flash_success("Your draft is saved. Work through the sections in any order.")
+            flash_success(_("Your draft is saved. Work through the sections in any order."))
             return redirect(url_for(".overview", application_id=application.id), 303)
     elif form.errors:
         status = 422
@@ -90,7 +91,7 @@ def _details_form(application, formdata=None) -> DetailsForm:
     if formdata is None:
         form.version.data = application.details_version
     form.priority_area.choices = options(
-        [("", "Choose a priority area"), *((a, a) for a in application.call.area_names)]
+        [("", _("Choose a priority area")), *((a, a) for a in application.call.area_names)]
     )
     return form
 
@@ -104,7 +105,7 @@ def details(application):
     error_status = _save_details(application, form)
     if error_status:
         return section_page("applications/details.html", application, error_status, form=form)
-    flash_success("Project details saved.")
+    flash_success(_("Project details saved."))
     return redirect(url_for(".overview", application_id=application.id), 303)
 
 
@@ -150,7 +151,7 @@ def questions(application):
         on_question = bool(error.field and error.field.startswith("q_"))
         errors = {error.field: error.message} if on_question else {}
         return _questions_page(application, raw, errors, [] if on_question else [error.message], error.status)
-    flash_success("Answers saved.")
+    flash_success(_("Answers saved."))
     return redirect(url_for(".overview", application_id=application.id), 303)
 
 
@@ -203,7 +204,7 @@ def autosave(application):
         except DomainError as error:
             return jsonify(saved=False, errors={error.field or "form": [error.message]}), error.status
     else:
-        return jsonify(saved=False, errors={"form": ["Unknown section."]}), 400
+        return jsonify(saved=False, errors={"form": [_("Unknown section.")]}), 400
     version = application.details_version if section == "details" else application.answers_version
     return jsonify(saved=True, version=version, saved_at=application.content_updated_at.isoformat())
 

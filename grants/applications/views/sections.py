@@ -1,6 +1,7 @@
 """The budget and declarations sections."""
 
 from flask import redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.forms import BudgetLineForm, DeclarationsForm
@@ -22,7 +23,8 @@ def _budget_form(application) -> BudgetLineForm:
         (entry.id, f"{entry.funder.name} ({entry.currency})") for entry in application.call.funders
     )
     form.year.choices = options(
-        (year, f"Year {year}") for year in range(1, budget_services.project_years(application) + 1)
+        (year, _("Year %(year)s", year=year))
+        for year in range(1, budget_services.project_years(application) + 1)
     )
     return form
 
@@ -63,7 +65,7 @@ def add_budget_line(application):
         )
     except DomainError as error:
         return _budget_page(application, form, attach_error(form, error))
-    flash_success("Budget line added.")
+    flash_success(_("Budget line added."))
     return redirect(url_for(".budget", application_id=application.id), 303)
 
 
@@ -73,7 +75,7 @@ def remove_budget_line(application, line_id: int):
     return perform(
         lambda: budget_services.remove_budget_line(current_user, application, line_id, utcnow()),
         back=url_for(".budget", application_id=application.id),
-        success="Budget line removed.",
+        success=_("Budget line removed."),
     )
 
 
@@ -90,6 +92,6 @@ def declarations(application):
             return section_page(
                 "applications/declarations.html", application, attach_error(form, error), form=form
             )
-        flash_success("Declarations saved.")
+        flash_success(_("Declarations saved."))
         return redirect(url_for(".overview", application_id=application.id), 303)
     return section_page("applications/declarations.html", application, 422 if form.errors else 200, form=form)

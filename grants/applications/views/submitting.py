@@ -1,6 +1,7 @@
 """Check and submit, withdraw, and (for officers) reopen."""
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.forms import ReasonForm
@@ -48,11 +49,19 @@ def submit(application):
         return _check_page(application, error.status, refusal=error.message)
     if result.newly_submitted:
         flash_success(
-            f"Submitted. Your reference is {result.application.reference}; "
-            "every team member has been sent a receipt."
+            _(
+                "Submitted. Your reference is %(reference)s; every team member has been sent a receipt.",
+                reference=result.application.reference,
+            )
         )
     else:
-        flash(f"This application was already submitted as {result.application.reference}.", "info")
+        flash(
+            _(
+                "This application was already submitted as %(reference)s.",
+                reference=result.application.reference,
+            ),
+            "info",
+        )
     return redirect(url_for(".overview", application_id=application.id), 303)
 
 
@@ -63,7 +72,7 @@ def withdraw(application):
         application,
         "applications/withdraw.html",
         withdraw_application,
-        "The application was withdrawn; the team has been told.",
+        _("The application was withdrawn; the team has been told."),
     )
 
 
@@ -74,7 +83,7 @@ def reopen(application):
         application,
         "applications/reopen.html",
         reopen_application,
-        "Reopened. The team has been told what to correct.",
+        _("Reopened. The team has been told what to correct."),
     )
 
 

@@ -1,6 +1,7 @@
 """The team page, inviting and removing members, and accepting an invitation from its link."""
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.forms import ConfirmForm
@@ -22,10 +23,10 @@ from grants.web import attach_error, flash_success, perform
 def _invite_form(application) -> InviteMemberForm:
     form = InviteMemberForm()
     form.country.choices = options(
-        [("", "Choose their side"), *((c, country_name(c)) for c in application.call.countries)]
+        [("", _("Choose their side")), *((c, country_name(c)) for c in application.call.countries)]
     )
     form.institution_id.choices = options(
-        [(0, "Choose their institution"), *((i.id, i.name) for i in list_institutions())]
+        [(0, _("Choose their institution")), *((i.id, i.name) for i in list_institutions())]
     )
     return form
 
@@ -66,7 +67,7 @@ def invite(application):
         )
     except DomainError as error:
         return _team_page(application, form, attach_error(form, error))
-    flash_success(f"Invitation sent to {form.email.data}.")
+    flash_success(_("Invitation sent to %(email)s.", email=form.email.data))
     return redirect(url_for(".team", application_id=application.id), 303)
 
 
@@ -76,7 +77,7 @@ def remove_member(application, member_id: int):
     return perform(
         lambda: team_services.remove_member(current_user, application, member_id, utcnow()),
         back=url_for(".team", application_id=application.id),
-        success="Removed from the team.",
+        success=_("Removed from the team."),
     )
 
 
@@ -86,7 +87,7 @@ def confirm(application, country: str):
     return perform(
         lambda: confirm_side(current_user, application, country, utcnow()),
         back=url_for(".team", application_id=application.id) + "#confirmations",
-        success=f"You confirmed the {country_name(country)} side's team and budget.",
+        success=_("You confirmed the %(side)s side's team and budget.", side=country_name(country)),
     )
 
 
@@ -113,7 +114,7 @@ def accept_team_invitation(token: str):
     except DomainError as error:
         page, _status = link_problem(error)
         return page, error.status
-    flash_success(f"You joined the team of “{member.application.title}”.")
+    flash_success(_("You joined the team of “%(title)s”.", title=member.application.title))
     return redirect(url_for(".overview", application_id=member.application_id), 303)
 
 
@@ -123,5 +124,5 @@ def join_pending(member_id: int):
     return perform(
         lambda: team_services.accept_pending_invitation(current_user, member_id, utcnow()),
         back=url_for(".mine"),
-        success="You joined the team. The application is now in your list.",
+        success=_("You joined the team. The application is now in your list."),
     )

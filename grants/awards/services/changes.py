@@ -3,12 +3,17 @@ transfer between categories, early termination, and the milestones officers set.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+
+from flask_babel import gettext as _
 
 from grants.accounts.models import User
 from grants.applications.models import BudgetCategory
+from grants.applications.services.budget import CATEGORY_LABELS
 from grants.audit.services import record
 from grants.awards.models import Award, AwardBudgetLine, Milestone
+from grants.awards.reading import long_day, money_text
 from grants.awards.services.mail import email_award_team
 from grants.awards.services.offers import require_managing
 from grants.awards.services.schedules import moves_text, schedule_reports
@@ -26,26 +31,32 @@ def _reason(text: str | None, message: str) -> str:
     if not text:
         raise ValidationError(message, field="reason")
     if len(text) > REASON_LIMIT:
-        raise ValidationError(f"Keep the reason under {REASON_LIMIT} characters.", field="reason")
+        raise ValidationError(
+            _("Keep the reason under %(limit)s characters.", limit=REASON_LIMIT), field="reason"
+        )
     return text
 
 
-def _require_running(award: Award, what: str) -> None:
+def _require_running(award: Award, refusal: Callable[[str], str]) -> None:
+    """``refusal(state)`` says what an award in that state can no longer have."""
     if award.state not in (AwardState.OFFERED, AwardState.ACTIVE):
-        raise Conflict(f"This award is {award.state_label.lower()}; {what} is no longer possible.")
+        raise Conflict(refusal(award.state_label.lower()))
 
 
 def extend_award(actor: User, award: Award, new_end: date | None, reason: str) -> Award:
     """A no-cost extension: a later end date, the same money. Reports still owed move with it."""
     require_managing(actor, award)
     lock_and_reload(award)
-    _require_running(award, "an extension")
-    reason = _reason(reason, "Give the reason for the extension.")
+    _require_running(
+        award, lambda state: _("This award is %(state)s; an extension is no longer possible.", state=state)
+    )
+    reason = _reason(reason, _("Give the reason for the extension."))
     if new_end is None:
-        raise ValidationError("Enter the new end date.", field="end_date")
+        raise ValidationError(_("Enter the new end date."), field="end_date")
     if new_end <= award.end_date:
         raise ValidationError(
-            f"The new end date must be after the current one, {award.end_date:%d %B %Y}.", field="end_date"
+            _("The new end date must be after the current one, %(end)s.", end=long_day(award.end_date)),
+            field="end_date",
         )
     before = award.end_date
     award.end_date = new_end
@@ -84,24 +95,30 @@ def transfer_budget(
     """Move money between two cost categories of one funder's budget; the total stays the same."""
     require_managing(actor, award)
     lock_and_reload(award)
-    _require_running(award, "a budget transfer")
-    reason = _reason(reason, "Give the reason for the transfer.")
+    _require_running(
+        award,
+        lambda state: _("This award is %(state)s; a budget transfer is no longer possible.", state=state),
+    )
+    reason = _reason(reason, _("Give the reason for the transfer."))
     funding = next((f for f in award.fundings if f.call_funder_id == call_funder_id), None)
     if funding is None:
-        raise ValidationError("Choose one of the award's funders.", field="call_funder_id")
+        raise ValidationError(_("Choose one of the award's funders."), field="call_funder_id")
     categories = {c.value for c in BudgetCategory}
     if from_category not in categories or to_category not in categories:
-        raise ValidationError("Choose the categories to move money between.", field="from_category")
+        raise ValidationError(_("Choose the categories to move money between."), field="from_category")
     if from_category == to_category:
-        raise ValidationError("Choose two different categories.", field="to_category")
+        raise ValidationError(_("Choose two different categories."), field="to_category")
     minor = parse_amount(amount, funding.currency, field="amount")
     if minor <= 0:
-        raise ValidationError("Enter an amount above zero.", field="amount")
+        raise ValidationError(_("Enter an amount above zero."), field="amount")
     source = _line(award, funding, from_category, create=False)
     if source is None or source.amount_minor < minor:
         raise ValidationError(
-            f"{from_category.capitalize()} has "
-            f"{format_money(source.amount_minor if source else 0, funding.currency)} to move.",
+            _(
+                "%(category)s has %(amount)s to move.",
+                category=CATEGORY_LABELS.get(from_category, from_category.capitalize()),
+                amount=money_text(source.amount_minor if source else 0, funding.currency),
+            ),
             field="amount",
         )
     target = _line(award, funding, to_category)
@@ -142,13 +159,17 @@ def terminate_award(actor: User, award: Award, effective: date | None, reason: s
     from the new end."""
     require_managing(actor, award)
     lock_and_reload(award)
-    reason = _reason(reason, "Give the reason for ending the award early.")
+    reason = _reason(reason, _("Give the reason for ending the award early."))
     check_award_transition(award.state, AwardState.TERMINATED)
     if effective is None:
-        raise ValidationError("Enter the date the award ends.", field="end_date")
+        raise ValidationError(_("Enter the date the award ends."), field="end_date")
     if not award.start_date <= effective <= award.end_date:
         raise ValidationError(
-            f"The end must fall within the award, {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}.",
+            _(
+                "The end must fall within the award, %(start)s to %(end)s.",
+                start=long_day(award.start_date),
+                end=long_day(award.end_date),
+            ),
             field="end_date",
         )
     before = award.end_date
@@ -191,16 +212,19 @@ def terminate_award(actor: User, award: Award, effective: date | None, reason: s
 def add_milestone(actor: User, award: Award, title: str, due_date: date | None) -> Milestone:
     require_managing(actor, award)
     lock_and_reload(award)
-    _require_running(award, "adding a milestone")
+    _require_running(
+        award,
+        lambda state: _("This award is %(state)s; adding a milestone is no longer possible.", state=state),
+    )
     title = (title or "").strip()
     if not title:
-        raise ValidationError("Name the milestone.", field="title")
+        raise ValidationError(_("Name the milestone."), field="title")
     if len(title) > 200:
-        raise ValidationError("Keep the milestone under 200 characters.", field="title")
+        raise ValidationError(_("Keep the milestone under 200 characters."), field="title")
     if due_date is None:
-        raise ValidationError("Enter the date it is due.", field="due_date")
+        raise ValidationError(_("Enter the date it is due."), field="due_date")
     if not award.start_date <= due_date <= award.end_date:
-        raise ValidationError("The milestone must fall within the award's dates.", field="due_date")
+        raise ValidationError(_("The milestone must fall within the award's dates."), field="due_date")
     milestone = Milestone(title=title, due_date=due_date)
     award.milestones.append(milestone)
     record(actor, "award.milestone_added", award, {"milestone": [None, f"{title} by {due_date.isoformat()}"]})
@@ -215,11 +239,11 @@ def mark_milestone_achieved(
     if team_membership(actor, award.application) is None:
         require_managing(actor, award)
     if award.state not in (AwardState.ACTIVE, AwardState.TERMINATED):
-        raise Conflict("Milestones are recorded once the award is active.")
+        raise Conflict(_("Milestones are recorded once the award is active."))
     if milestone.achieved_on is not None:
-        raise Conflict("This milestone is already recorded as achieved.")
+        raise Conflict(_("This milestone is already recorded as achieved."))
     if achieved_on is None:
-        raise ValidationError("Enter the date it was achieved.", field="achieved_on")
+        raise ValidationError(_("Enter the date it was achieved."), field="achieved_on")
     note = (note or "").strip()[:REASON_LIMIT]
     milestone.achieved_on = achieved_on
     milestone.achievement_note = note

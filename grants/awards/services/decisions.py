@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -19,6 +21,7 @@ from grants.applications.services.common import notify_team
 from grants.applications.states import ApplicationState, check_application_transition
 from grants.audit.services import diff, record
 from grants.awards.models import Award, Decision, DecisionAmount
+from grants.awards.reading import money_text
 from grants.awards.services.envelopes import committed_by_funder, overspend_message, overspent
 from grants.awards.services.feedback import released_feedback
 from grants.awards.services.mail import decision_link
@@ -46,10 +49,12 @@ OUTCOME_STATES = {
 def require_deciding(actor: User, application: Application) -> None:
     if not can_decide(actor, application):
         raise PermissionDenied(
-            f"You have a conflict of interest with {application.display_reference}; another officer "
-            "must decide it."
+            _(
+                "You have a conflict of interest with %(reference)s; another officer must decide it.",
+                reference=application.display_reference,
+            )
             if can_manage_calls(actor)
-            else "Only programme officers record decisions."
+            else _("Only programme officers record decisions.")
         )
 
 
@@ -70,18 +75,22 @@ def draft_decision(
     lock_and_reload(application.call)
     lock_and_reload(application)
     if application.call.state != CallState.REVIEWING:
-        raise Conflict("Decisions are drafted while the call is in review.")
+        raise Conflict(_("Decisions are drafted while the call is in review."))
     if application.state not in REVIEWABLE_STATES:
         raise Conflict(
-            f"{application.display_reference} is {application.state_label.lower()}; it needs no decision."
+            _(
+                "%(reference)s is %(state)s; it needs no decision.",
+                reference=application.display_reference,
+                state=application.state_label.lower(),
+            )
         )
     decision = application.decision
     if decision is not None and decision.is_released:
-        raise Conflict("This decision has been released and can no longer change.")
+        raise Conflict(_("This decision has been released and can no longer change."))
     try:
         chosen = Outcome(outcome)
     except ValueError:
-        raise ValidationError("Choose award, reject or reserve list.", field="outcome") from None
+        raise ValidationError(_("Choose award, reject or reserve list."), field="outcome") from None
     rationale = clean_rationale(rationale)
     parsed = parse_award_amounts(application, amounts or {}) if chosen is Outcome.AWARD else {}
     before = _snapshot(decision)
@@ -100,9 +109,11 @@ def draft_decision(
 def clean_rationale(rationale: str | None) -> str:
     rationale = (rationale or "").strip()
     if not rationale:
-        raise ValidationError("Give the rationale for this decision, for the record.", field="rationale")
+        raise ValidationError(_("Give the rationale for this decision, for the record."), field="rationale")
     if len(rationale) > RATIONALE_LIMIT:
-        raise ValidationError(f"Keep the rationale under {RATIONALE_LIMIT} characters.", field="rationale")
+        raise ValidationError(
+            _("Keep the rationale under %(limit)s characters.", limit=RATIONALE_LIMIT), field="rationale"
+        )
     return rationale
 
 
@@ -116,14 +127,16 @@ def parse_award_amounts(application: Application, amounts: dict[int, str]) -> di
         minor = total.total_minor if not text else parse_amount(text, entry.currency, field=field)
         if minor > entry.max_request_minor:
             raise ValidationError(
-                f"{entry.funder.short_name} gives at most "
-                f"{format_money(entry.max_request_minor, entry.currency)} "
-                "to one application.",
+                _(
+                    "%(funder)s gives at most %(amount)s to one application.",
+                    funder=entry.funder.short_name,
+                    amount=money_text(entry.max_request_minor, entry.currency),
+                ),
                 field=field,
             )
         parsed[entry.id] = minor
     if not any(parsed.values()):
-        raise ValidationError("An award needs an amount from at least one funder.", field="outcome")
+        raise ValidationError(_("An award needs an amount from at least one funder."), field="outcome")
     return parsed
 
 
@@ -159,7 +172,7 @@ def clear_decision(actor: User, application: Application) -> None:
     if decision is None:
         return
     if decision.is_released:
-        raise Conflict("This decision has been released and can no longer change.")
+        raise Conflict(_("This decision has been released and can no longer change."))
     record(actor, "decision.cleared", application, {"outcome": [decision.outcome, None]})
     db.session.delete(decision)
 
@@ -200,17 +213,25 @@ def release_problems(call: Call) -> list[str]:
     decided = call_decisions(call)
     undecided = [a.display_reference for a in reviewable_applications(call) if a.id not in decided]
     if undecided:
-        shown = ", ".join(undecided[:5]) + (f" and {len(undecided) - 5} more" if len(undecided) > 5 else "")
+        shown = (
+            _("%(first)s and %(count)s more", first=", ".join(undecided[:5]), count=len(undecided) - 5)
+            if len(undecided) > 5
+            else ", ".join(undecided)
+        )
         problems.append(
-            f"{len(undecided)} application{'s have' if len(undecided) > 1 else ' has'} "
-            f"no decision yet: {shown}."
+            ngettext(
+                "%(num)d application has no decision yet: %(shown)s.",
+                "%(num)d applications have no decision yet: %(shown)s.",
+                len(undecided),
+                shown=shown,
+            )
         )
     over = overspent(call)
     if over:
         problems.append(overspend_message(over))
     if not call.programme.ip_terms.strip() and _drafted(call, Outcome.AWARD):
         problems.append(
-            "Awards name the programme's intellectual-property terms; write them on the programme first."
+            _("Awards name the programme's intellectual-property terms; write them on the programme first.")
         )
     return problems
 
@@ -227,13 +248,18 @@ def release_decisions(actor: User, call: Call, now: datetime) -> ReleaseResult:
     states, awards are offered, each team is told (with the reviewers' comments for them), and
     the call becomes decided. Refused, changing nothing, while any problem stands."""
     if not can_manage_calls(actor):
-        raise PermissionDenied("Only programme officers release decisions.")
+        raise PermissionDenied(_("Only programme officers release decisions."))
     lock_and_reload(call)
     if call.state != CallState.REVIEWING:
-        raise Conflict(f"This call is {call.state}; decisions are released once, from review.")
+        raise Conflict(
+            _(
+                "This call is %(state)s; decisions are released once, from review.",
+                state=call.state_word,
+            )
+        )
     problems = release_problems(call)
     if problems:
-        raise Conflict("The decisions cannot be released yet. " + " ".join(problems))
+        raise Conflict(_("The decisions cannot be released yet. %(problems)s", problems=" ".join(problems)))
     counts = {outcome: 0 for outcome in Outcome}
     for decision in _drafted(call):
         application = lock_and_reload(decision.application)
@@ -300,13 +326,15 @@ def decide_reserve(
     lock_and_reload(application)
     decision = application.decision
     if application.state != ApplicationState.WAITLISTED or decision is None:
-        raise Conflict(f"{application.display_reference} is not on the reserve list.")
+        raise Conflict(
+            _("%(reference)s is not on the reserve list.", reference=application.display_reference)
+        )
     if outcome not in (Outcome.AWARD, Outcome.REJECT):
-        raise ValidationError("Choose award or reject.", field="outcome")
+        raise ValidationError(_("Choose award or reject."), field="outcome")
     rationale = clean_rationale(rationale)
     if outcome == Outcome.AWARD and not application.call.programme.ip_terms.strip():
         raise Conflict(
-            "Awards name the programme's intellectual-property terms; write them on the programme first."
+            _("Awards name the programme's intellectual-property terms; write them on the programme first.")
         )
     parsed = parse_award_amounts(application, amounts or {}) if outcome == Outcome.AWARD else {}
     committed = committed_by_funder(application.call)
@@ -315,8 +343,12 @@ def decide_reserve(
         if extra and committed.get(entry.id, 0) + extra > entry.envelope_minor:
             room = max(entry.envelope_minor - committed.get(entry.id, 0), 0)
             raise Conflict(
-                f"{entry.funder.short_name} has {format_money(room, entry.currency)} left in its envelope; "
-                f"this award needs {format_money(extra, entry.currency)}.",
+                _(
+                    "%(funder)s has %(room)s left in its envelope; this award needs %(needed)s.",
+                    funder=entry.funder.short_name,
+                    room=money_text(room, entry.currency),
+                    needed=money_text(extra, entry.currency),
+                ),
                 field=f"amount_{entry.id}",
             )
     before = _snapshot(decision)

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select
 
 from grants.applications.models import Application
 from grants.awards.models import Award, Decision, DecisionAmount, Payment
+from grants.awards.reading import money_text
 from grants.awards.states import COMMITTED_PAYMENT_STATES, DecisionState, Outcome
 from grants.calls.models import Call, CallFunder
 from grants.extensions import db
-from grants.money import format_money
 from grants.reviews.services.pool import REVIEWABLE_STATES
 
 
@@ -48,7 +49,7 @@ class EnvelopePosition:
         return self.over_minor > 0
 
     def text(self, minor: int) -> str:
-        return format_money(minor, self.currency)
+        return money_text(minor, self.currency)
 
 
 def committed_by_funder(call: Call) -> dict[int, int]:
@@ -97,8 +98,16 @@ def overspent(call: Call) -> list[EnvelopePosition]:
 
 def overspend_message(positions: list[EnvelopePosition]) -> str:
     parts = [
-        f"{p.call_funder.funder.short_name} by {p.text(p.over_minor)} "
-        f"({p.text(p.committed_minor)} of {p.text(p.envelope_minor)})"
+        _(
+            "%(funder)s by %(over)s (%(committed)s of %(envelope)s)",
+            funder=p.call_funder.funder.short_name,
+            over=p.text(p.over_minor),
+            committed=p.text(p.committed_minor),
+            envelope=p.text(p.envelope_minor),
+        )
         for p in positions
     ]
-    return "These decisions overspend " + "; ".join(parts) + ". Reduce or move awards first."
+    return _(
+        "These decisions overspend %(overspends)s. Reduce or move awards first.",
+        overspends=_("; ").join(parts),
+    )

@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.audit.services import record
@@ -19,6 +21,7 @@ from grants.awards.models import (
     DecisionAmount,
     Payment,
 )
+from grants.awards.reading import moment_in
 from grants.awards.schedule import apportion, end_date_for, payment_schedule
 from grants.awards.services.mail import email_award_team, email_leads
 from grants.awards.services.schedules import moves_text, schedule_reports
@@ -144,10 +147,6 @@ def _schedule_payments(award: Award, application: Application, amount: DecisionA
         )
 
 
-def _day(award: Award, moment: datetime) -> str:
-    return moment.astimezone(award.call.zone).strftime("%d %B %Y at %H:%M %Z")
-
-
 def offer_lapsed(award: Award, now: datetime) -> bool:
     """An offer still waiting for acceptance after its deadline: flagged to officers."""
     return award.state == AwardState.OFFERED and award.offer_expires_at <= now
@@ -158,15 +157,20 @@ def accept_agreement(actor: User, award: Award, now: datetime) -> Award:
     lock_and_reload(award)
     if not can_accept_agreement(actor, award):
         if award.state != AwardState.OFFERED:
-            raise Conflict(f"This award is {award.state_label.lower()}; there is nothing to accept.")
-        raise PermissionDenied("Only the lead investigators accept the award agreement.")
+            raise Conflict(
+                _("This award is %(state)s; there is nothing to accept.", state=award.state_label.lower())
+            )
+        raise PermissionDenied(_("Only the lead investigators accept the award agreement."))
     if offer_lapsed(award, now):
         raise Conflict(
-            f"The offer had to be accepted by {_day(award, award.offer_expires_at)}. "
-            "Contact the programme officer, who can extend it."
+            _(
+                "The offer had to be accepted by %(deadline)s. "
+                "Contact the programme officer, who can extend it.",
+                deadline=moment_in(award.offer_expires_at, award.call.time_zone),
+            )
         )
     if any(a.user_id == actor.id for a in award.acceptances):
-        raise Conflict("You have already accepted this agreement.")
+        raise Conflict(_("You have already accepted this agreement."))
     award.acceptances.append(
         AgreementAcceptance(user_id=actor.id, terms_sha256=terms_fingerprint(award.terms), accepted_at=now)
     )
@@ -183,7 +187,7 @@ def accept_agreement(actor: User, award: Award, now: datetime) -> Award:
 
 def require_managing(actor: User, award: Award) -> None:
     if not can_manage_award(actor, award):
-        raise PermissionDenied("Only programme officers without a conflict of interest manage this award.")
+        raise PermissionDenied(_("Only programme officers without a conflict of interest manage this award."))
 
 
 def extend_offer(actor: User, award: Award, new_deadline: date | None, now: datetime) -> Award:
@@ -191,12 +195,12 @@ def extend_offer(actor: User, award: Award, new_deadline: date | None, now: date
     require_managing(actor, award)
     lock_and_reload(award)
     if award.state != AwardState.OFFERED:
-        raise Conflict("Only an offer waiting for acceptance can be extended.")
+        raise Conflict(_("Only an offer waiting for acceptance can be extended."))
     if new_deadline is None:
-        raise ValidationError("Enter the new acceptance deadline.", field="deadline")
+        raise ValidationError(_("Enter the new acceptance deadline."), field="deadline")
     deadline = datetime.combine(new_deadline, time(23, 59), award.call.zone)
     if deadline <= now:
-        raise ValidationError("The new deadline must be in the future.", field="deadline")
+        raise ValidationError(_("The new deadline must be in the future."), field="deadline")
     before = award.offer_expires_at
     award.offer_expires_at = deadline
     record(
@@ -219,7 +223,7 @@ def withdraw_offer(actor: User, award: Award, reason: str, now: datetime) -> Awa
     lock_and_reload(award)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Give the reason for withdrawing the offer.", field="reason")
+        raise ValidationError(_("Give the reason for withdrawing the offer."), field="reason")
     check_award_transition(award.state, AwardState.WITHDRAWN)
     award.state = AwardState.WITHDRAWN
     award.closed_at = now
@@ -241,19 +245,21 @@ def move_start(actor: User, award: Award, new_start: date | None, reason: str, n
     require_managing(actor, award)
     lock_and_reload(award)
     if award.state != AwardState.OFFERED:
-        raise Conflict("The start date can change only while the offer waits for acceptance.")
+        raise Conflict(_("The start date can change only while the offer waits for acceptance."))
     if award.acceptances:
         raise Conflict(
-            "A lead investigator has accepted the offer with its dates. Withdraw it and decide the "
-            "application again from the reserve list, or agree an extension once the award is active."
+            _(
+                "A lead investigator has accepted the offer with its dates. Withdraw it and decide the "
+                "application again from the reserve list, or agree an extension once the award is active."
+            )
         )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Give the reason for the new start date.", field="reason")
+        raise ValidationError(_("Give the reason for the new start date."), field="reason")
     if new_start is None:
-        raise ValidationError("Enter the new start date.", field="start_date")
+        raise ValidationError(_("Enter the new start date."), field="start_date")
     if new_start < now.astimezone(award.call.zone).date():
-        raise ValidationError("The start date cannot be in the past.", field="start_date")
+        raise ValidationError(_("The start date cannot be in the past."), field="start_date")
     before = (award.start_date, award.end_date)
     application = award.application
     award.start_date = new_start

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from grants.accounts.models import User
 from grants.audit.services import record
 from grants.awards.models import Award, Payment
+from grants.awards.reading import long_day
 from grants.awards.services.completion import complete_if_finished
 from grants.awards.services.mail import email_award_team
 from grants.awards.services.offers import require_managing
@@ -17,11 +21,19 @@ from grants.database import lock_and_reload
 from grants.errors import Conflict, ValidationError
 from grants.money import format_money
 
-# How a report that holds payments stands, in the words of the reason shown.
+# Why a report holds payments, by how it stands: the reason shown.
 REPORT_WAIT = {
-    ReportState.DUE: "is not submitted",
-    ReportState.SUBMITTED: "is waiting for the officer's review",
-    ReportState.CHANGES_REQUESTED: "is back with the team for changes",
+    ReportState.DUE: _l(
+        "%(report)s was due on %(due)s and is not submitted; payments wait until it is accepted."
+    ),
+    ReportState.SUBMITTED: _l(
+        "%(report)s was due on %(due)s and is waiting for the officer's review; "
+        "payments wait until it is accepted."
+    ),
+    ReportState.CHANGES_REQUESTED: _l(
+        "%(report)s was due on %(due)s and is back with the team for changes; "
+        "payments wait until it is accepted."
+    ),
 }
 
 
@@ -34,14 +46,14 @@ def payment_blockers(payment: Payment, today: date) -> list[str]:
     """Why ``payment`` cannot be released today, in words; empty when it can."""
     award = payment.award
     if payment.state != PaymentState.SCHEDULED:
-        return [f"This payment is {payment.state_label.lower()}."]
+        return [_("This payment is %(state)s.", state=payment.state_label.lower())]
     reasons = []
     # A terminated award still pays what fell due by its end (the rest was cancelled).
     if award.state not in (AwardState.ACTIVE, AwardState.TERMINATED):
         reasons.append(
-            "The award is not active: every lead investigator must accept the agreement first."
+            _("The award is not active: every lead investigator must accept the agreement first.")
             if award.state == AwardState.OFFERED
-            else f"The award is {award.state_label.lower()}."
+            else _("The award is %(state)s.", state=award.state_label.lower())
         )
     earlier = [
         p
@@ -52,13 +64,16 @@ def payment_blockers(payment: Payment, today: date) -> list[str]:
     ]
     if earlier:
         reasons.append(
-            f"Payment {earlier[0].sequence} from {payment.call_funder.funder.short_name} is not released yet."
+            _(
+                "Payment %(number)s from %(funder)s is not released yet.",
+                number=earlier[0].sequence,
+                funder=payment.call_funder.funder.short_name,
+            )
         )
     for report in award.reports:
         if report.holds_payments(today):
             reasons.append(
-                f"{report.title} was due on {report.due_date:%d %B %Y} and {REPORT_WAIT[report.state]}; "
-                "payments wait until it is accepted."
+                str(REPORT_WAIT[report.state]) % {"report": report.title, "due": long_day(report.due_date)}
             )
     return reasons
 
@@ -74,17 +89,17 @@ def release_payment(
     today = award_today(award, now)
     blockers = payment_blockers(payment, today)
     if blockers:
-        raise Conflict("This payment cannot be released. " + " ".join(blockers))
+        raise Conflict(_("This payment cannot be released. %(reasons)s", reasons=" ".join(blockers)))
     reference = (reference or "").strip()
     if not reference:
-        raise ValidationError("Enter the payment reference from the finance system.", field="reference")
+        raise ValidationError(_("Enter the payment reference from the finance system."), field="reference")
     if len(reference) > 80:
-        raise ValidationError("Keep the reference under 80 characters.", field="reference")
+        raise ValidationError(_("Keep the reference under 80 characters."), field="reference")
     if paid_on is None:
-        raise ValidationError("Enter the date the payment was made.", field="paid_on")
+        raise ValidationError(_("Enter the date the payment was made."), field="paid_on")
     if paid_on > today:
         raise ValidationError(
-            "A payment is recorded once made: the date cannot be in the future.", field="paid_on"
+            _("A payment is recorded once made: the date cannot be in the future."), field="paid_on"
         )
     payment.state = PaymentState.RELEASED
     payment.paid_on = paid_on

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
 from grants.applications.models import Application, TeamMember
 from grants.awards.models import Award, AwardFunding, Milestone, Payment, Report, ReportFile
+from grants.awards.reading import money_text
 from grants.awards.services.offers import lead_members, offer_lapsed
 from grants.awards.states import (
     COMMITTED_PAYMENT_STATES,
@@ -24,7 +26,6 @@ from grants.awards.states import (
 )
 from grants.calls.models import Call, CallFunder, Funder
 from grants.extensions import db
-from grants.money import format_money
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class FunderTotal:
     to_pay_minor: int
 
     def text(self, minor: int) -> str:
-        return format_money(minor, self.currency)
+        return money_text(minor, self.currency)
 
 
 def portfolio_totals(filters: PortfolioFilters, now: datetime) -> list[FunderTotal]:
@@ -190,26 +191,42 @@ def due_items(award: Award, now: datetime, today: date) -> list[DueItem]:
         items.append(
             DueItem(
                 award.offer_expires_at.astimezone(award.call.zone).date(),
-                f"Lead investigators accept the agreement ({len(accepted)} of {len(leads)} accepted)",
+                _(
+                    "Lead investigators accept the agreement (%(accepted)s of %(leads)s accepted)",
+                    accepted=len(accepted),
+                    leads=len(leads),
+                ),
                 offer_lapsed(award, now),
             )
         )
     for report in award.reports:
         if report.state in OPEN_REPORT_STATES:
-            what = report.title + (" (awaiting the officer's review)" if report.state == "submitted" else "")
+            what = (
+                _("%(report)s (awaiting the officer's review)", report=report.title)
+                if report.state == "submitted"
+                else report.title
+            )
             items.append(DueItem(report.due_date, what, report.is_overdue(today)))
     for milestone in award.milestones:
         if milestone.achieved_on is None and award.state in (AwardState.ACTIVE, AwardState.OFFERED):
             items.append(
-                DueItem(milestone.due_date, f"Milestone: {milestone.title}", milestone.due_date < today)
+                DueItem(
+                    milestone.due_date,
+                    _("Milestone: %(title)s", title=milestone.title),
+                    milestone.due_date < today,
+                )
             )
     for payment in award.payments:
         if payment.state == PaymentState.SCHEDULED:
             items.append(
                 DueItem(
                     payment.due_on,
-                    f"Payment {payment.sequence} from {payment.call_funder.funder.short_name}: "
-                    f"{format_money(payment.amount_minor, payment.currency)}",
+                    _(
+                        "Payment %(number)s from %(funder)s: %(amount)s",
+                        number=payment.sequence,
+                        funder=payment.call_funder.funder.short_name,
+                        amount=money_text(payment.amount_minor, payment.currency),
+                    ),
                     False,
                 )
             )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from grants.accounts.models import User
 from grants.applications.services.attachments import check_upload, stored_pdf_fields
 from grants.audit.services import record
@@ -34,10 +36,10 @@ def _require_writing(actor: User, report: Report) -> None:
     lock_and_reload(report)
     if not can_write_report(actor, report):
         if team_membership(actor, report.award.application) is not None and report.award.state == "offered":
-            raise Conflict("Reports open once every lead investigator has accepted the award.")
+            raise Conflict(_("Reports open once every lead investigator has accepted the award."))
         if report.is_editable:
-            raise PermissionDenied("Only the award's team writes its reports.")
-        raise Conflict(f"This report is {report.state_label.lower()} and cannot change now.")
+            raise PermissionDenied(_("Only the award's team writes its reports."))
+        raise Conflict(_("This report is %(state)s and cannot change now.", state=report.state_label.lower()))
 
 
 def save_report(actor: User, report: Report, **texts: str) -> Report:
@@ -46,9 +48,11 @@ def save_report(actor: User, report: Report, **texts: str) -> Report:
     for name in SECTIONS:
         value = (texts.get(name) or "").strip()
         if len(value) > FIELD_LIMIT:
-            raise ValidationError(f"Keep this section under {FIELD_LIMIT:,} characters.", field=name)
+            raise ValidationError(
+                _("Keep this section under %(limit)s characters.", limit=f"{FIELD_LIMIT:,}"), field=name
+            )
         setattr(report, name, value)
-    record(actor, "report.saved", report.award, {"report": [None, report.title]})
+    record(actor, "report.saved", report.award, {"report": [None, report.record_title]})
     return report
 
 
@@ -58,10 +62,15 @@ def add_report_file(
     _require_writing(actor, report)
     name = check_upload(filename, content)
     if len(report.files) >= MAX_FILES:
-        raise ValidationError(f"Attach at most {MAX_FILES} files to a report.", field="file")
+        raise ValidationError(_("Attach at most %(limit)s files to a report.", limit=MAX_FILES), field="file")
     attached = ReportFile(**stored_pdf_fields(actor, name, content, now))
     report.files.append(attached)
-    record(actor, "report.file_added", report.award, {"report": [None, report.title], "file": [None, name]})
+    record(
+        actor,
+        "report.file_added",
+        report.award,
+        {"report": [None, report.record_title], "file": [None, name]},
+    )
     return attached
 
 
@@ -69,21 +78,21 @@ def remove_report_file(actor: User, report: Report, file_id: int) -> None:
     _require_writing(actor, report)
     attached = next((f for f in report.files if f.id == file_id), None)
     if attached is None:
-        raise NotFound("That file is not attached to this report.")
+        raise NotFound(_("That file is not attached to this report."))
     report.files.remove(attached)
     db.session.delete(attached)
     record(
         actor,
         "report.file_removed",
         report.award,
-        {"report": [None, report.title], "file": [attached.original_name, None]},
+        {"report": [None, report.record_title], "file": [attached.original_name, None]},
     )
 
 
 def submit_report(actor: User, report: Report, now: datetime) -> Report:
     _require_writing(actor, report)
     if not report.summary.strip():
-        raise ValidationError("Write the summary of progress before submitting.", field="summary")
+        raise ValidationError(_("Write the summary of progress before submitting."), field="summary")
     before = report.state
     check_report_transition(report.state, ReportState.SUBMITTED)
     report.state = ReportState.SUBMITTED
@@ -93,7 +102,7 @@ def submit_report(actor: User, report: Report, now: datetime) -> Report:
         actor,
         "report.submitted",
         report.award,
-        {"report": [None, report.title], "state": [before, "submitted"]},
+        {"report": [None, report.record_title], "state": [before, "submitted"]},
     )
     return report
 
@@ -105,9 +114,11 @@ def review_report(actor: User, report: Report, *, accept: bool, note: str, now: 
     lock_and_reload(report)
     note = (note or "").strip()
     if not accept and not note:
-        raise ValidationError("Say what the team should change.", field="note")
+        raise ValidationError(_("Say what the team should change."), field="note")
     if len(note) > FIELD_LIMIT:
-        raise ValidationError(f"Keep the note under {FIELD_LIMIT:,} characters.", field="note")
+        raise ValidationError(
+            _("Keep the note under %(limit)s characters.", limit=f"{FIELD_LIMIT:,}"), field="note"
+        )
     target = ReportState.ACCEPTED if accept else ReportState.CHANGES_REQUESTED
     check_report_transition(report.state, target)
     report.state = target
@@ -118,7 +129,7 @@ def review_report(actor: User, report: Report, *, accept: bool, note: str, now: 
         actor,
         f"report.{target.value}",
         report.award,
-        {"report": [None, report.title], "note": [None, note or None]},
+        {"report": [None, report.record_title], "note": [None, note or None]},
     )
     email_award_team(
         report.award,

@@ -28,12 +28,12 @@ def schedule_reports(award: Award) -> list[tuple[str, str | None, str]]:
             )
             moved.append((report_title(*key), None, slot.due_date.isoformat()))
         elif report.is_editable and (report.due_date, report.period_end) != (slot.due_date, slot.period_end):
-            moved.append((report.title, report.due_date.isoformat(), slot.due_date.isoformat()))
+            moved.append((report.record_title, report.due_date.isoformat(), slot.due_date.isoformat()))
             report.due_date, report.period_end = slot.due_date, slot.period_end
     for key, report in existing.items():
         if key not in wanted and report.is_editable:
             report.state = ReportState.CANCELLED
-            moved.append((report.title, report.due_date.isoformat(), "cancelled"))
+            moved.append((report.record_title, report.due_date.isoformat(), "cancelled"))
     return moved
 
 

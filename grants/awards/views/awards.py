@@ -2,13 +2,16 @@
 and the agreement."""
 
 from flask import Response, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.services.budget import CATEGORY_LABELS
 from grants.audit.services import history_of
 from grants.awards.forms import AgreementForm
+from grants.awards.history import change_label, field_label
 from grants.awards.letter import acceptance_text, build_letter, letter_opening
 from grants.awards.letter_pdf import render_letter_pdf
+from grants.awards.reading import long_day, short_day
 from grants.awards.services.offers import accept_agreement, lead_members, offer_lapsed
 from grants.awards.services.payments import award_today, payment_blockers
 from grants.awards.services.portfolio import due_items, holder_awards
@@ -76,10 +79,10 @@ def agreement(award):
     return form_page(
         form,
         lambda: accept_agreement(current_user, award, utcnow()),
-        heading=f"Award agreement: {award.reference}",
+        heading=_("Award agreement: %(reference)s", reference=award.reference),
         back=url_for(".show", award_id=award.id),
-        success="Thank you: you have accepted the agreement.",
-        submit="Accept the agreement",
+        success=_("Thank you: you have accepted the agreement."),
+        submit=_("Accept the agreement"),
         template="awards/agreement.html",
         award=award,
         letter=build_letter(award),
@@ -96,4 +99,8 @@ def _letter_helpers() -> dict:
         "letter_opening": letter_opening,
         "acceptance_text": acceptance_text,
         "category_label": lambda category: CATEGORY_LABELS.get(category, category.capitalize()),
+        "long_day": long_day,
+        "short_day": short_day,
+        "change_label": change_label,
+        "field_label": field_label,
     }

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -44,7 +45,7 @@ def form_page(
     success: str,
     submit: str,
     intro: str = "",
-    back_label: str = "Back",
+    back_label: str | None = None,
     template: str = "awards/form_page.html",
     **context: Any,
 ):
@@ -71,7 +72,7 @@ def form_page(
         heading=heading,
         intro=intro,
         back=back,
-        back_label=back_label,
+        back_label=back_label or _("Back"),
         submit=submit,
         **context,
     ), status

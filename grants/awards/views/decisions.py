@@ -2,6 +2,7 @@
 application, the release, the reserve list afterwards, and the programme's IP terms."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.services.budget import funder_totals
@@ -112,10 +113,12 @@ def decide(application):
         application,
         DecisionForm,
         _through(draft_decision, application),
-        heading=f"Decide {application.display_reference}",
-        success=f"Decision on {application.display_reference} saved as a draft. "
-        "Nothing is sent until you release.",
-        submit="Save draft decision",
+        heading=_("Decide %(reference)s", reference=application.display_reference),
+        success=_(
+            "Decision on %(reference)s saved as a draft. Nothing is sent until you release.",
+            reference=application.display_reference,
+        ),
+        submit=_("Save draft decision"),
     )
 
 
@@ -125,7 +128,9 @@ def clear(application):
     return perform(
         lambda: clear_decision(current_user, application),
         back=url_for(".decisions", call_id=application.call_id),
-        success=f"The draft decision on {application.display_reference} was removed.",
+        success=_(
+            "The draft decision on %(reference)s was removed.", reference=application.display_reference
+        ),
     )
 
 
@@ -135,12 +140,14 @@ def release(call):
     form = ReleaseForm()
     back = url_for(".decisions", call_id=call.id)
     if not form.validate_on_submit():
-        flash("Tick the box to confirm the release.", "error")
+        flash(_("Tick the box to confirm the release."), "error")
         return redirect(back, 303)
     return perform(
         lambda: release_decisions(current_user, call, utcnow()),
         back=back,
-        success="Decisions released. Every team has been told; awards are offered to the lead investigators.",
+        success=_(
+            "Decisions released. Every team has been told; awards are offered to the lead investigators."
+        ),
     )
 
 
@@ -151,10 +158,10 @@ def reserve(application):
         application,
         ReserveForm,
         _through(decide_reserve, application),
-        heading=f"Decide {application.display_reference} from the reserve list",
-        intro="This decision is released at once: the team is told straight away.",
-        success=f"Decision on {application.display_reference} released.",
-        submit="Release this decision",
+        heading=_("Decide %(reference)s from the reserve list", reference=application.display_reference),
+        intro=_("This decision is released at once: the team is told straight away."),
+        success=_("Decision on %(reference)s released.", reference=application.display_reference),
+        submit=_("Release this decision"),
         reserve=True,
     )
 
@@ -166,10 +173,12 @@ def programme_terms(programme):
     return form_page(
         form,
         lambda: set_programme_terms(current_user, programme, form.ip_terms.data or ""),
-        heading=f"Intellectual-property terms: {programme.name}",
-        intro="Award letters and agreements of this programme name these terms, "
-        "and lead investigators accept them.",
+        heading=_("Intellectual-property terms: %(programme)s", programme=programme.name),
+        intro=_(
+            "Award letters and agreements of this programme name these terms, "
+            "and lead investigators accept them."
+        ),
         back=url_for("calls.manage_index"),
-        success="Terms saved.",
-        submit="Save terms",
+        success=_("Terms saved."),
+        submit=_("Save terms"),
     )

@@ -1,6 +1,7 @@
 """Officers' side of awards: the portfolio, and one page per change to an award."""
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.awards.forms import (
@@ -12,6 +13,7 @@ from grants.awards.forms import (
     ReasonForm,
     TransferForm,
 )
+from grants.awards.reading import long_day, money_text
 from grants.awards.services import changes
 from grants.awards.services.offers import extend_offer, move_start, withdraw_offer
 from grants.awards.services.payments import award_today, payment_blockers, release_payment
@@ -21,7 +23,6 @@ from grants.awards.views.blueprint import LOAD_AWARD, LOAD_PAYMENT, bp, form_pag
 from grants.calls.services.listing import staff_calls
 from grants.calls.services.programmes import list_funders
 from grants.choices import options
-from grants.money import format_money
 from grants.numbers import whole_number
 from grants.security.policy import OFFICER, declare
 from grants.security.predicates import can_manage_award, can_release_payment
@@ -71,11 +72,14 @@ def extend(award):
         award,
         form,
         lambda: changes.extend_award(current_user, award, form.end_date.data, form.reason.data),
-        heading=f"No-cost extension: {award.reference}",
-        intro=f"The award ends on {award.end_date:%d %B %Y}. An extension keeps the money as it is; "
-        "reports not yet submitted move with the new end date.",
-        success="Extended. Reports still owed have moved with the new end date.",
-        submit="Extend the award",
+        heading=_("No-cost extension: %(reference)s", reference=award.reference),
+        intro=_(
+            "The award ends on %(end)s. An extension keeps the money as it is; "
+            "reports not yet submitted move with the new end date.",
+            end=long_day(award.end_date),
+        ),
+        success=_("Extended. Reports still owed have moved with the new end date."),
+        submit=_("Extend the award"),
     )
 
 
@@ -83,16 +87,18 @@ def extend(award):
 @declare(OFFICER, load=LOAD_AWARD, check=can_manage_award)
 def terminate(award):
     form = NewEndForm()
-    form.end_date.label.text = "Ends on"
+    form.end_date.label.text = _("Ends on")
     return award_form(
         award,
         form,
         lambda: changes.terminate_award(current_user, award, form.end_date.data, form.reason.data, utcnow()),
-        heading=f"End {award.reference} early",
-        intro="Payments due after the end are cancelled and their money returns to the funders' envelopes. "
-        "The final report becomes due 90 days after the new end.",
-        success="The award has been terminated.",
-        submit="Terminate the award",
+        heading=_("End %(reference)s early", reference=award.reference),
+        intro=_(
+            "Payments due after the end are cancelled and their money returns to the funders' envelopes. "
+            "The final report becomes due 90 days after the new end."
+        ),
+        success=_("The award has been terminated."),
+        submit=_("Terminate the award"),
     )
 
 
@@ -115,10 +121,10 @@ def transfer(award):
             amount=form.amount.data or "",
             reason=form.reason.data or "",
         ),
-        heading=f"Budget transfer: {award.reference}",
-        intro="Move money between cost categories of one funder's budget. The total stays the same.",
-        success="Budget transferred.",
-        submit="Transfer",
+        heading=_("Budget transfer: %(reference)s", reference=award.reference),
+        intro=_("Move money between cost categories of one funder's budget. The total stays the same."),
+        success=_("Budget transferred."),
+        submit=_("Transfer"),
         budget=award.budget,
     )
 
@@ -131,10 +137,14 @@ def add_milestone(award):
         award,
         form,
         lambda: changes.add_milestone(current_user, award, form.title.data, form.due_date.data),
-        heading=f"Add a milestone: {award.reference}",
-        intro=f"Milestones fall within the award, {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}.",
-        success="Milestone added.",
-        submit="Add the milestone",
+        heading=_("Add a milestone: %(reference)s", reference=award.reference),
+        intro=_(
+            "Milestones fall within the award, %(start)s to %(end)s.",
+            start=long_day(award.start_date),
+            end=long_day(award.end_date),
+        ),
+        success=_("Milestone added."),
+        submit=_("Add the milestone"),
     )
 
 
@@ -146,9 +156,9 @@ def extend_offer_deadline(award):
         award,
         form,
         lambda: extend_offer(current_user, award, form.deadline.data, utcnow()),
-        heading=f"Give more time to accept {award.reference}",
-        success="The offer deadline has moved and the lead investigators have been told.",
-        submit="Extend the offer",
+        heading=_("Give more time to accept %(reference)s", reference=award.reference),
+        success=_("The offer deadline has moved and the lead investigators have been told."),
+        submit=_("Extend the offer"),
     )
 
 
@@ -160,11 +170,15 @@ def move_start_date(award):
         award,
         form,
         lambda: move_start(current_user, award, form.start_date.data, form.reason.data or "", utcnow()),
-        heading=f"Change the start date of {award.reference}",
-        intro=f"The offer runs from {award.start_date:%d %B %Y} to {award.end_date:%d %B %Y}. The project "
-        "keeps its length; payments and reports are scheduled again, and the lead investigators are told.",
-        success="The start date has moved; payments and reports follow it.",
-        submit="Change the start date",
+        heading=_("Change the start date of %(reference)s", reference=award.reference),
+        intro=_(
+            "The offer runs from %(start)s to %(end)s. The project keeps its length; payments and reports "
+            "are scheduled again, and the lead investigators are told.",
+            start=long_day(award.start_date),
+            end=long_day(award.end_date),
+        ),
+        success=_("The start date has moved; payments and reports follow it."),
+        submit=_("Change the start date"),
     )
 
 
@@ -176,10 +190,12 @@ def withdraw(award):
         award,
         form,
         lambda: withdraw_offer(current_user, award, form.reason.data, utcnow()),
-        heading=f"Withdraw the offer of {award.reference}",
-        intro="The team is told, the payments are cancelled and the money returns to the funders' envelopes.",
-        success="The offer has been withdrawn.",
-        submit="Withdraw the offer",
+        heading=_("Withdraw the offer of %(reference)s", reference=award.reference),
+        intro=_(
+            "The team is told, the payments are cancelled and the money returns to the funders' envelopes."
+        ),
+        success=_("The offer has been withdrawn."),
+        submit=_("Withdraw the offer"),
     )
 
 
@@ -191,7 +207,7 @@ def release_payment_page(payment):
     form = PaymentForm()
     if request.method == "GET":
         form.paid_on.data = today
-    amount = format_money(payment.amount_minor, payment.currency)
+    amount = money_text(payment.amount_minor, payment.currency)
     return award_form(
         award,
         form,
@@ -202,11 +218,19 @@ def release_payment_page(payment):
             reference=form.reference.data or "",
             now=utcnow(),
         ),
-        heading=f"Release payment {payment.sequence} from {payment.call_funder.funder.short_name}: {amount}",
-        intro=f"Scheduled for {payment.due_on:%d %B %Y} on {award.reference}. "
-        "Record it once the money has been sent.",
-        success=f"Payment of {amount} recorded. The team has been told.",
-        submit="Record the payment",
+        heading=_(
+            "Release payment %(number)s from %(funder)s: %(amount)s",
+            number=payment.sequence,
+            funder=payment.call_funder.funder.short_name,
+            amount=amount,
+        ),
+        intro=_(
+            "Scheduled for %(due)s on %(reference)s. Record it once the money has been sent.",
+            due=long_day(payment.due_on),
+            reference=award.reference,
+        ),
+        success=_("Payment of %(amount)s recorded. The team has been told.", amount=amount),
+        submit=_("Record the payment"),
         blockers=payment_blockers(payment, today),
         early=payment.due_on > today,
     )

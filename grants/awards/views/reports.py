@@ -2,10 +2,12 @@
 changes. Also where the team records a milestone as achieved."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.storage import send_stored_pdf
 from grants.awards.forms import AchievedForm, ReportFileForm, ReportForm, ReportReviewForm
+from grants.awards.reading import long_day
 from grants.awards.services import reports as report_services
 from grants.awards.services.changes import mark_milestone_achieved
 from grants.awards.services.payments import award_today
@@ -69,7 +71,9 @@ def save(report):
     except DomainError as error:
         db.session.rollback()
         return _page(report, form=form, status=attach_error(form, error))
-    flash_success("Report submitted. The programme officer will review it." if submitting else "Draft saved.")
+    flash_success(
+        _("Report submitted. The programme officer will review it.") if submitting else _("Draft saved.")
+    )
     return redirect(url_for(".report", report_id=report.id), 303)
 
 
@@ -89,7 +93,7 @@ def add_file(report):
     except DomainError as error:
         db.session.rollback()
         return _page(report, file_form=form, status=attach_error(form, error))
-    flash_success("File attached.")
+    flash_success(_("File attached."))
     return redirect(url_for(".report", report_id=report.id), 303)
 
 
@@ -99,7 +103,7 @@ def remove_file(report, file_id: int):
     return perform(
         lambda: report_services.remove_report_file(current_user, report, file_id),
         back=url_for(".report", report_id=report.id),
-        success="File removed.",
+        success=_("File removed."),
     )
 
 
@@ -124,9 +128,9 @@ def review(report):
         db.session.rollback()
         return _page(report, review_form=form, status=attach_error(form, error))
     if accept:
-        flash_success(f"{report.title} accepted. The team has been told.")
+        flash_success(_("%(report)s accepted. The team has been told.", report=report.title))
     else:
-        flash("Sent back to the team with your note.", "success")
+        flash(_("Sent back to the team with your note."), "success")
     return redirect(url_for(".show", award_id=report.award_id), 303)
 
 
@@ -139,10 +143,10 @@ def milestone_achieved(milestone):
     return form_page(
         form,
         lambda: mark_milestone_achieved(current_user, milestone, form.achieved_on.data, form.note.data or ""),
-        heading=f"Milestone achieved: {milestone.title}",
-        intro=f"Due {milestone.due_date:%d %B %Y}.",
+        heading=_("Milestone achieved: %(title)s", title=milestone.title),
+        intro=_("Due %(date)s.", date=long_day(milestone.due_date)),
         back=url_for(".show", award_id=milestone.award_id),
         back_label=milestone.award.reference,
-        success="Milestone recorded as achieved.",
-        submit="Record as achieved",
+        success=_("Milestone recorded as achieved."),
+        submit=_("Record as achieved"),
     )

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.audit.services import diff, record
+from grants.calls.deadlines import long_date
 from grants.calls.models import Call, Programme
 from grants.calls.services.guards import require_content_editable, require_officer
 from grants.calls.states import CallState
@@ -52,10 +54,19 @@ def local_to_utc(value: datetime | None, zone_name: str, field: str = "opens_loc
     first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
         skipped = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
-        what = "does not exist (the clocks go forward)" if skipped else "happens twice (the clocks go back)"
-        raise ValidationError(
-            f"{value:%H:%M} on {value:%d %B %Y} {what} in {zone_name}; choose another time.", field=field
-        )
+        when = {"time": f"{value:%H:%M}", "date": long_date(value), "zone": zone_name}
+        if skipped:
+            message = _(
+                "%(time)s on %(date)s does not exist (the clocks go forward) in %(zone)s; "
+                "choose another time.",
+                **when,
+            )
+        else:
+            message = _(
+                "%(time)s on %(date)s happens twice (the clocks go back) in %(zone)s; choose another time.",
+                **when,
+            )
+        raise ValidationError(message, field=field)
     return first.astimezone(UTC)
 
 
@@ -86,31 +97,31 @@ def details_of(call: Call) -> CallDetails:
 def _checked_values(details: CallDetails, call_id: int | None) -> dict:
     title = (details.title or "").strip()
     if not title:
-        raise ValidationError("Enter the call's title.", field="title")
+        raise ValidationError(_("Enter the call's title."), field="title")
     if len(title) > 200:
-        raise ValidationError("Keep the title under 200 characters.", field="title")
+        raise ValidationError(_("Keep the title under 200 characters."), field="title")
     prefix = (details.reference_prefix or "").strip().upper()
     if not PREFIX_PATTERN.match(prefix) or len(prefix) > 24:
-        raise ValidationError("Use capitals, digits and hyphens, like FCP-2018.", field="reference_prefix")
+        raise ValidationError(_("Use capitals, digits and hyphens, like FCP-2018."), field="reference_prefix")
     clash = db.session.scalar(select(Call.id).where(Call.reference_prefix == prefix, Call.id != call_id))
     if clash is not None:
-        raise Conflict("Another call uses this reference prefix.", field="reference_prefix")
+        raise Conflict(_("Another call uses this reference prefix."), field="reference_prefix")
     if details.time_zone not in available_timezones():
-        raise ValidationError("Choose a time zone.", field="time_zone")
+        raise ValidationError(_("Choose a time zone."), field="time_zone")
     opens_at = local_to_utc(details.opens_local, details.time_zone, "opens_local")
     closes_at = local_to_utc(details.closes_local, details.time_zone, "closes_local")
     if closes_at <= opens_at:
-        raise ValidationError("The call must close after it opens.", field="closes_local")
+        raise ValidationError(_("The call must close after it opens."), field="closes_local")
     review_due_at = local_to_utc(details.review_due_local, details.time_zone, "review_due_local")
     if review_due_at is not None and review_due_at <= closes_at:
-        raise ValidationError("Reviews can only be due after the call closes.", field="review_due_local")
+        raise ValidationError(_("Reviews can only be due after the call closes."), field="review_due_local")
     if not 1 <= details.min_duration_months <= details.max_duration_months <= 120:
         raise ValidationError(
-            "Durations run from 1 to 120 months, the shortest no longer than the longest.",
+            _("Durations run from 1 to 120 months, the shortest no longer than the longest."),
             field="max_duration_months",
         )
     if not 1 <= details.reviews_required <= 10:
-        raise ValidationError("Ask for between 1 and 10 reviews.", field="reviews_required")
+        raise ValidationError(_("Ask for between 1 and 10 reviews."), field="reviews_required")
     return {
         "title": title,
         "reference_prefix": prefix,
@@ -149,8 +160,10 @@ def update_call(actor: User, call: Call, details: CallDetails) -> Call:
         changed = [name for name in STRUCTURE_FIELDS if before[name] != values[name]]
         if changed:
             raise Conflict(
-                "Durations, the lead-per-country rule and double-blind review are fixed once a call "
-                "has opened."
+                _(
+                    "Durations, the lead-per-country rule and double-blind review are fixed once a call "
+                    "has opened."
+                )
             )
     changes = diff(before, values)
     for name, value in values.items():

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from grants.calls.models import Call
 from grants.calls.states import CallState
 from grants.errors import Conflict, PermissionDenied
@@ -15,16 +17,16 @@ CONTENT_EDITABLE = frozenset({CallState.DRAFT, CallState.OPEN, CallState.CLOSED}
 
 def require_officer(actor: Any) -> None:
     if not can_manage_calls(actor):
-        raise PermissionDenied("Only programme officers can set up programmes and calls.")
+        raise PermissionDenied(_("Only programme officers can set up programmes and calls."))
 
 
 def require_structure_editable(actor: Any, call: Call) -> None:
     require_officer(actor)
     if call.state not in STRUCTURE_EDITABLE:
-        raise Conflict("Funders, countries and durations are fixed once a call has opened.")
+        raise Conflict(_("Funders, countries and durations are fixed once a call has opened."))
 
 
 def require_content_editable(actor: Any, call: Call) -> None:
     require_officer(actor)
     if call.state not in CONTENT_EDITABLE:
-        raise Conflict(f"This call is {call.state}; its set-up can no longer change.")
+        raise Conflict(_("This call is %(state)s; its set-up can no longer change.", state=call.state_word))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -26,15 +27,15 @@ def opening_problems(call: Call, now: datetime) -> list[str]:
     """What stops a draft call from opening, in words an officer can act on."""
     problems = []
     if not call.funders:
-        problems.append("Add at least one participating funder with its budget envelope.")
+        problems.append(_("Add at least one participating funder with its budget envelope."))
     if call.requires_lead_per_country and len(call.countries) < 2:
-        problems.append("A call that needs a lead from each country needs funders from two countries.")
+        problems.append(_("A call that needs a lead from each country needs funders from two countries."))
     if not call.criteria:
-        problems.append("Add the scoring rubric: at least one criterion.")
+        problems.append(_("Add the scoring rubric: at least one criterion."))
     if call.closes_at <= now:
-        problems.append("The closing time has passed; set a later one.")
+        problems.append(_("The closing time has passed; set a later one."))
     if not call.summary:
-        problems.append("Write a summary for the public call page.")
+        problems.append(_("Write a summary for the public call page."))
     return problems
 
 
@@ -44,7 +45,7 @@ def open_call(actor: User, call: Call, now: datetime) -> Call:
     check_call_transition(call.state, CallState.OPEN)
     problems = opening_problems(call, now)
     if problems:
-        raise Conflict("This call cannot open yet: " + " ".join(problems))
+        raise Conflict(_("This call cannot open yet: %(problems)s", problems=" ".join(problems)))
     _move(actor, call, CallState.OPEN)
     # A call published ahead of its opening time is opened by the clock (the minute tick).
     call.opened_at = now if call.opens_at <= now else None

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.accounts.models import User
@@ -18,16 +19,16 @@ CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
 
 def create_programme(actor: User, *, name: str, code: str, description: str = "") -> Programme:
     require_officer(actor)
-    name = _required(name, "name", "Enter the programme's name.", 200)
+    name = _required(name, "name", _("Enter the programme's name."), 200)
     code = (code or "").strip().upper()
     if not CODE_PATTERN.match(code):
         raise ValidationError(
-            "Use 2 to 12 capital letters or digits, starting with a letter, like FCP.", field="code"
+            _("Use 2 to 12 capital letters or digits, starting with a letter, like FCP."), field="code"
         )
     if db.session.scalar(select(Programme).where(func.lower(Programme.name) == name.lower())):
-        raise Conflict("A programme with this name exists.", field="name")
+        raise Conflict(_("A programme with this name exists."), field="name")
     if db.session.scalar(select(Programme).where(Programme.code == code)):
-        raise Conflict("Another programme uses this code.", field="code")
+        raise Conflict(_("Another programme uses this code."), field="code")
     programme = Programme(name=name, code=code, description=(description or "").strip())
     db.session.add(programme)
     record(actor, "programme.created", programme, {"name": [None, name], "code": [None, code]})
@@ -40,13 +41,13 @@ def list_programmes() -> list[Programme]:
 
 def create_funder(actor: User, *, name: str, short_name: str, country: str, currency: str) -> Funder:
     require_officer(actor)
-    name = _required(name, "name", "Enter the funder's name.", 200)
-    short_name = _required(short_name, "short_name", "Enter a short name, like NSFC.", 40)
+    name = _required(name, "name", _("Enter the funder's name."), 200)
+    short_name = _required(short_name, "short_name", _("Enter a short name, like NSFC."), 40)
     if country not in countries():
-        raise ValidationError("Choose the funder's country.", field="country")
+        raise ValidationError(_("Choose the funder's country."), field="country")
     currency = check_currency(currency)
     if db.session.scalar(select(Funder).where(func.lower(Funder.name) == name.lower())):
-        raise Conflict("This funder is already listed.", field="name")
+        raise Conflict(_("This funder is already listed."), field="name")
     funder = Funder(name=name, short_name=short_name, country=country, currency=currency)
     db.session.add(funder)
     record(actor, "funder.created", funder, {"name": [None, name], "currency": [None, currency]})
@@ -62,7 +63,7 @@ def _required(value: str | None, field: str, message: str, limit: int) -> str:
     if not value:
         raise ValidationError(message, field=field)
     if len(value) > limit:
-        raise ValidationError(f"Keep this under {limit} characters.", field=field)
+        raise ValidationError(_("Keep this under %(limit)s characters.", limit=limit), field=field)
     return value
 
 
@@ -76,7 +77,7 @@ def set_programme_terms(actor: User, programme: Programme, terms: str) -> Progra
     require_officer(actor)
     terms = (terms or "").strip()
     if len(terms) > 20000:
-        raise ValidationError("Keep the terms under 20,000 characters.", field="ip_terms")
+        raise ValidationError(_("Keep the terms under 20,000 characters."), field="ip_terms")
     before = programme.ip_terms
     programme.ip_terms = terms
     if before != terms:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from grants.accounts.models import User
@@ -84,23 +85,29 @@ def _checked(spec: QuestionSpec) -> dict:
     try:
         kind = QuestionKind(spec.kind)
     except ValueError:
-        raise ValidationError("Choose the kind of question.", field="kind") from None
+        raise ValidationError(_("Choose the kind of question."), field="kind") from None
     label = (spec.label or "").strip()
     if not label or len(label) > 300:
-        raise ValidationError("Write the question in under 300 characters.", field="label")
+        raise ValidationError(_("Write the question in under 300 characters."), field="label")
     options = list(dict.fromkeys(option.strip() for option in spec.options if option.strip()))
     choice = kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
     if choice and not 2 <= len(options) <= MAX_OPTIONS:
-        raise ValidationError(f"Give between 2 and {MAX_OPTIONS} options, one per line.", field="options")
+        raise ValidationError(
+            _("Give between 2 and %(limit)s options, one per line.", limit=MAX_OPTIONS), field="options"
+        )
     text = kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
     hard_limit = SHORT_TEXT_LIMIT if kind is QuestionKind.SHORT_TEXT else TEXT_HARD_LIMIT
     if spec.max_length is not None and not 1 <= spec.max_length <= hard_limit:
-        raise ValidationError(f"A character limit runs from 1 to {hard_limit:,}.", field="max_length")
+        raise ValidationError(
+            _("A character limit runs from 1 to %(limit)s.", limit=f"{hard_limit:,}"), field="max_length"
+        )
     if spec.word_limit is not None and not 1 <= spec.word_limit <= 5000:
-        raise ValidationError("A word limit runs from 1 to 5,000.", field="word_limit")
+        raise ValidationError(_("A word limit runs from 1 to 5,000."), field="word_limit")
     number = kind is QuestionKind.NUMBER
     if number and None not in (spec.min_value, spec.max_value) and spec.min_value > spec.max_value:
-        raise ValidationError("The smallest allowed number must not exceed the largest.", field="max_value")
+        raise ValidationError(
+            _("The smallest allowed number must not exceed the largest."), field="max_value"
+        )
     return {
         "kind": kind.value,
         "label": label,
@@ -171,5 +178,5 @@ def _renumber(question_set: QuestionSet) -> None:
 def _by_key(question_set: QuestionSet, key: str) -> Question:
     question = next((item for item in question_set.questions if item.key == key), None)
     if question is None:
-        raise NotFound("That question is not part of this call.")
+        raise NotFound(_("That question is not part of this call."))
     return question

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -23,17 +24,21 @@ def add_call_funder(
     require_structure_editable(actor, call)
     funder = db.session.get(Funder, funder_id)
     if funder is None:
-        raise ValidationError("Choose a funder.", field="funder_id")
+        raise ValidationError(_("Choose a funder."), field="funder_id")
     if any(entry.funder_id == funder.id for entry in call.funders):
-        raise Conflict(f"{funder.name} already takes part in this call.", field="funder_id")
+        raise Conflict(
+            _("%(funder)s already takes part in this call.", funder=funder.name), field="funder_id"
+        )
     envelope_minor = parse_amount(envelope, funder.currency, field="envelope")
     max_minor = parse_amount(max_request, funder.currency, field="max_request")
     if envelope_minor == 0:
-        raise ValidationError("The envelope must be more than zero.", field="envelope")
+        raise ValidationError(_("The envelope must be more than zero."), field="envelope")
     if not 0 < max_minor <= envelope_minor:
         raise ValidationError(
-            f"The maximum request must be more than zero and at most the envelope "
-            f"({format_money(envelope_minor, funder.currency)}).",
+            _(
+                "The maximum request must be more than zero and at most the envelope (%(envelope)s).",
+                envelope=format_money(envelope_minor, funder.currency),
+            ),
             field="max_request",
         )
     entry = CallFunder(
@@ -53,7 +58,7 @@ def remove_call_funder(actor: User, call: Call, call_funder_id: int) -> None:
     require_structure_editable(actor, call)
     entry = next((entry for entry in call.funders if entry.id == call_funder_id), None)
     if entry is None:
-        raise NotFound("That funder is not part of this call.")
+        raise NotFound(_("That funder is not part of this call."))
     call.funders.remove(entry)
     record(actor, "call.funder_removed", call, {"funder": [entry.funder.name, None]})
 
@@ -65,9 +70,11 @@ def set_priority_areas(actor: User, call: Call, names: list[str]) -> list[CallPr
     require_content_editable(actor, call)
     cleaned = list(dict.fromkeys(name.strip() for name in names if name.strip()))
     if any(len(name) > 120 for name in cleaned):
-        raise ValidationError("Keep each priority area under 120 characters.", field="priority_areas")
+        raise ValidationError(_("Keep each priority area under 120 characters."), field="priority_areas")
     if len(cleaned) > MAX_PRIORITY_AREAS:
-        raise ValidationError(f"List at most {MAX_PRIORITY_AREAS} priority areas.", field="priority_areas")
+        raise ValidationError(
+            _("List at most %(limit)s priority areas.", limit=MAX_PRIORITY_AREAS), field="priority_areas"
+        )
     before = call.area_names
     if call.state != "draft" and (removed := set(before) - set(cleaned)):
         used = db.session.scalar(
@@ -77,7 +84,8 @@ def set_priority_areas(actor: User, call: Call, names: list[str]) -> list[CallPr
         )
         if used is not None:
             raise Conflict(
-                f"Applications already chose “{used}”; it cannot be removed.", field="priority_areas"
+                _("Applications already chose “%(area)s”; it cannot be removed.", area=used),
+                field="priority_areas",
             )
     existing = {area.name: area for area in call.priority_areas}
     call.priority_areas = [existing.get(name) or CallPriorityArea(name=name) for name in cleaned]
@@ -103,11 +111,13 @@ def save_criterion(
     require_content_editable(actor, call)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise ValidationError("Name the criterion in under 120 characters.", field="name")
+        raise ValidationError(_("Name the criterion in under 120 characters."), field="name")
     if not 1 <= weight <= 100:
-        raise ValidationError("Give a weight from 1 to 100.", field="weight")
+        raise ValidationError(_("Give a weight from 1 to 100."), field="weight")
     if not 0 <= scale_min < scale_max <= 100:
-        raise ValidationError("The scale must run upwards, within 0 to 100, like 1 to 5.", field="scale_max")
+        raise ValidationError(
+            _("The scale must run upwards, within 0 to 100, like 1 to 5."), field="scale_max"
+        )
     if criterion_id is None:
         criterion = RubricCriterion(position=len(call.criteria))
         call.criteria.append(criterion)
@@ -133,5 +143,5 @@ def remove_criterion(actor: User, call: Call, criterion_id: int) -> None:
 def _criterion(call: Call, criterion_id: int) -> RubricCriterion:
     criterion = next((item for item in call.criteria if item.id == criterion_id), None)
     if criterion is None:
-        raise NotFound("That criterion is not part of this call.")
+        raise NotFound(_("That criterion is not part of this call."))
     return criterion

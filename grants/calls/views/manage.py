@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.services.listing import call_applications, count_drafts
+from grants.calls.deadlines import ZonedTime
 from grants.calls.forms import (
     CallForm,
     CallFunderForm,
@@ -51,7 +53,7 @@ def new_programme():
             )
         except DomainError as error:
             return render_form("calls/manage/programme_form.html", form, attach_error(form, error))
-        flash_success(f"Programme {form.name.data} created.")
+        flash_success(_("Programme %(name)s created.", name=form.name.data))
         return redirect(url_for(".manage_index"), 303)
     return render_form("calls/manage/programme_form.html", form)
 
@@ -71,7 +73,7 @@ def new_funder():
             )
         except DomainError as error:
             return render_form("calls/manage/funder_form.html", form, attach_error(form, error))
-        flash_success(f"Funder {form.name.data} added.")
+        flash_success(_("Funder %(name)s added.", name=form.name.data))
         return redirect(url_for(".manage_index"), 303)
     return render_form("calls/manage/funder_form.html", form)
 
@@ -91,7 +93,7 @@ def new_call(programme):
             return render_form(
                 "calls/manage/call_form.html", form, attach_error(form, error), programme=programme
             )
-        flash_success("Call created as a draft. Add its funders, priority areas and rubric, then open it.")
+        flash_success(_("Call created as a draft. Add its funders, priority areas and rubric, then open it."))
         return redirect(url_for(".manage_call", call_id=call.id), 303)
     return render_form("calls/manage/call_form.html", form, programme=programme)
 
@@ -111,7 +113,7 @@ def edit_call(call):
                 programme=call.programme,
                 call=call,
             )
-        flash_success("Call details saved.")
+        flash_success(_("Call details saved."))
         return redirect(url_for(".manage_call", call_id=call.id), 303)
     return render_form("calls/manage/call_form.html", form, programme=call.programme, call=call)
 
@@ -122,7 +124,7 @@ def manage_call(call):
     funder_form = CallFunderForm()
     funder_form.funder_id.choices = options(
         [
-            (0, "Choose a funder"),
+            (0, _("Choose a funder")),
             *((funder.id, f"{funder.name} ({funder.currency})") for funder in programmes.list_funders()),
         ]
     )
@@ -130,6 +132,7 @@ def manage_call(call):
     return render_template(
         "calls/manage/call.html",
         call=call,
+        closes=ZonedTime(call.closes_at, call.time_zone),
         funder_form=funder_form,
         areas_form=areas_form,
         criterion_form=CriterionForm(),

@@ -1,11 +1,13 @@
 """The public list of open and upcoming calls, and a call's own page."""
 
+from babel.lists import format_list
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.reference import country_name
 from grants.applications.services.listing import my_applications
-from grants.calls.deadlines import deadline_views, in_final_days, time_left
+from grants.calls.deadlines import date_locale, deadline_views, in_final_days, time_left
 from grants.calls.forms import CallFilterForm
 from grants.calls.services.listing import CallFilters, filter_options, public_calls
 from grants.calls.views.blueprint import LOAD_CALL, bp
@@ -26,11 +28,11 @@ def index():
     every_call = public_calls(now)
     available = filter_options(every_call)
     form.priority_area.choices = options(
-        [("", "Any priority area"), *((a, a) for a in available.priority_areas)]
+        [("", _("Any priority area")), *((a, a) for a in available.priority_areas)]
     )
-    form.funder.choices = options([("", "Any funder"), *((str(f.id), f.name) for f in available.funders)])
+    form.funder.choices = options([("", _("Any funder")), *((str(f.id), f.name) for f in available.funders)])
     form.country.choices = options(
-        [("", "Any country"), *((c, country_name(c)) for c in available.countries)]
+        [("", _("Any country")), *((c, country_name(c)) for c in available.countries)]
     )
     funder = request.args.get("funder", "")
     filters = CallFilters(
@@ -72,7 +74,15 @@ def show(call):
         time_left=time_left(call.closes_at, now),
         format_money=format_money,
         my_applications=mine,
+        lead_countries=_country_list(call.countries),
     )
+
+
+def _country_list(codes: list[str]) -> str:
+    """ "United Kingdom, China"; in Chinese "英国和中国"."""
+    names = [country_name(code) for code in codes]
+    locale_name = date_locale()
+    return format_list(names, locale=locale_name) if locale_name and names else ", ".join(names)
 
 
 def _viewer_zone() -> str | None:

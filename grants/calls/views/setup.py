@@ -1,6 +1,8 @@
 """Officers' one-form actions on a call: funders, priority areas, rubric, questions, lifecycle."""
 
 from flask import redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from grants.calls.forms import CallFunderForm, CriterionForm, PriorityAreasForm, QuestionForm
@@ -37,7 +39,7 @@ def add_funder(call):
             max_request=form.max_request.data,
         ),
         back=_back(call, "funders"),
-        success="Funder added.",
+        success=_("Funder added."),
     )
 
 
@@ -47,7 +49,7 @@ def remove_funder(call, call_funder_id: int):
     return perform(
         lambda: setup.remove_call_funder(current_user, call, call_funder_id),
         back=_back(call, "funders"),
-        success="Funder removed.",
+        success=_("Funder removed."),
     )
 
 
@@ -58,7 +60,7 @@ def save_priority_areas(call):
     return perform(
         lambda: setup.set_priority_areas(current_user, call, (form.priority_areas.data or "").splitlines()),
         back=_back(call, "areas"),
-        success="Priority areas saved.",
+        success=_("Priority areas saved."),
     )
 
 
@@ -99,7 +101,7 @@ def remove_criterion(call, criterion_id: int):
     return perform(
         lambda: setup.remove_criterion(current_user, call, criterion_id),
         back=_back(call, "rubric"),
-        success="Criterion removed.",
+        success=_("Criterion removed."),
     )
 
 
@@ -153,7 +155,7 @@ def delete_question(call, key: str):
     return perform(
         lambda: remove_question(current_user, call, key),
         back=_back(call, "questions"),
-        success="Question removed.",
+        success=_("Question removed."),
     )
 
 
@@ -165,9 +167,9 @@ def reorder_question(call, key: str):
 
 
 LIFECYCLE = {
-    "open": (lambda actor, call: lifecycle.open_call(actor, call, utcnow()), "The call is open."),
-    "close": (lambda actor, call: lifecycle.close_call(actor, call, utcnow()), "The call is closed."),
-    "start-review": (lifecycle.start_reviewing, "Reviewing has started."),
+    "open": (lambda actor, call: lifecycle.open_call(actor, call, utcnow()), _l("The call is open.")),
+    "close": (lambda actor, call: lifecycle.close_call(actor, call, utcnow()), _l("The call is closed.")),
+    "start-review": (lifecycle.start_reviewing, _l("Reviewing has started.")),
 }
 
 
@@ -175,4 +177,4 @@ LIFECYCLE = {
 @declare(OFFICER, load=LOAD_CALL)
 def move_call(call, action: str):
     transition, message = LIFECYCLE[action]
-    return perform(lambda: transition(current_user, call), back=_back(call), success=message)
+    return perform(lambda: transition(current_user, call), back=_back(call), success=str(message))

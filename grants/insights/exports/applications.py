@@ -96,7 +96,7 @@ def _rows(ids: list[int], context: _Context) -> list[Row]:
             (
                 application_reference(reference, app_id),
                 title,
-                ApplicationState(state).label,
+                str(ApplicationState(state).label),
                 area,
                 lead_name,
                 lead.institution if lead else None,

@@ -86,7 +86,7 @@ def _rows(ids: list[int], hidden: Hidden) -> list[Row]:
             title,
             programme,
             call,
-            AwardState(state).label,
+            str(AwardState(state).label),
             start,
             end,
             lead,

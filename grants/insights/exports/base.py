@@ -13,12 +13,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from sqlalchemy import Select, false, func
 from sqlalchemy.orm import InstrumentedAttribute
 
 from grants.extensions import db
 
 CHUNK_SIZE = 500
+# Column headers and cells are English in every export (see ``chunked_rows``).
+EXPORT_LOCALE = "en"
 
 Row = tuple[Any, ...]
 # Called between chunks, once a chunk's rows are plain values (see ``end_read``).
@@ -61,9 +64,12 @@ def chunked_rows(
     chunks: Iterator[list[int]], build: Callable[[list[int]], Sequence[Row]], release: Release | None
 ) -> Iterator[Row]:
     """The rows ``build`` makes from each chunk of ids. A chunk becomes plain values before any
-    row is handed on, so ``release`` may end the read transaction while the client downloads."""
+    row is handed on, so ``release`` may end the read transaction while the client downloads.
+    Exports are files for other programs: their cells (status labels, say) stay in English
+    whatever the officer's language, so rows are built with the English locale."""
     for chunk in chunks:
-        rows = build(chunk)
+        with force_locale(EXPORT_LOCALE):
+            rows = build(chunk)
         if release is not None:
             release()
         yield from rows

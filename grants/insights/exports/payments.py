@@ -65,7 +65,7 @@ def _rows(ids: list[int], hidden: Hidden) -> list[Row]:
             sequence,
             to_major(amount, currency),
             due_on,
-            PaymentState(state).label,
+            str(PaymentState(state).label),
             paid_on,
             finance,
         )

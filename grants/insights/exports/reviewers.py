@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import Institution, User
@@ -68,8 +69,10 @@ def record_identities_export(officer: User, call: Call) -> None:
     invited to review in the call. Only flushes: the request commits before the file is sent."""
     if not may_identify_reviewers(officer, call):
         raise PermissionDenied(
-            "You are a reviewer in this call, so reviewers' names are not shown to you. "
-            "The export without names is still available."
+            _(
+                "You are a reviewer in this call, so reviewers' names are not shown to you. "
+                "The export without names is still available."
+            )
         )
     record(officer, IDENTITIES_ACTION, call)
     db.session.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 
 from grants.accounts.models import Institution
@@ -105,7 +106,7 @@ def application_figures(scope: FigureScope, area_order: list[str] | None = None)
         by_status={state: by_status.get(state, 0) for state in ApplicationState},
         by_area=_ordered_areas(areas, area_order or []),
         by_country=list(countries),
-        top_institutions=[InstitutionCount(name, country, count) for name, country, count, _ in top],
+        top_institutions=[InstitutionCount(name, country, count) for name, country, count, _total in top],
         institution_total=top[0][3] if top else 0,
     )
 
@@ -113,7 +114,7 @@ def application_figures(scope: FigureScope, area_order: list[str] | None = None)
 def _ordered_areas(counts: dict[str, int], order: list[str]) -> list[tuple[str, int]]:
     named = [(area, counts.get(area, 0)) for area in order]
     others = sorted(
-        ((area or "No area given", n) for area, n in counts.items() if area not in order),
+        ((area or _("No area given"), n) for area, n in counts.items() if area not in order),
         key=lambda pair: (-pair[1], pair[0]),
     )
     return named + others

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.accounts.reference import country_name
@@ -50,25 +51,32 @@ class Dashboard:
     @property
     def status_chart(self) -> BarChart:
         counts = self.figures.by_status
-        return bar_chart("Applications by status", [(s.label, counts[s]) for s in ApplicationState])
+        return bar_chart(_("Applications by status"), [(s.label, counts[s]) for s in ApplicationState])
 
     @property
     def area_chart(self) -> BarChart:
-        return bar_chart("Received applications by priority area", self.figures.by_area)
+        return bar_chart(_("Received applications by priority area"), self.figures.by_area)
 
     @property
     def country_chart(self) -> BarChart:
         return bar_chart(
-            "Received applications by team country",
+            _("Received applications by team country"),
             [(country_name(code), count) for code, count in self.figures.by_country],
         )
 
     @property
     def institution_chart(self) -> BarChart:
         return bar_chart(
-            "Institutions taking part most often",
+            _("Institutions taking part most often"),
             [
-                (f"{place.name} ({country_name(place.country)})", place.applications)
+                (
+                    _(
+                        "%(institution)s (%(country)s)",
+                        institution=place.name,
+                        country=country_name(place.country),
+                    ),
+                    place.applications,
+                )
                 for place in self.figures.top_institutions
             ],
         )
@@ -77,26 +85,27 @@ class Dashboard:
     def review_funnel(self) -> BarChart:
         progress = self.reviews
         return bar_chart(
-            "Review progress",
+            _("Review progress"),
             [
-                ("Invited", progress.invited),
-                ("Accepted", progress.accepted),
-                ("Submitted", progress.submitted),
+                (_("Invited"), progress.invited),
+                (_("Accepted"), progress.accepted),
+                (_("Submitted"), progress.submitted),
             ],
         )
 
     def money_chart(self, money: FunderMoney) -> BarChart:
         """One funder's requested, envelope and awarded, on one scale in its own currency."""
+        envelope = _("Envelope")
         values = [
-            ("Requested", money.requested_minor),
-            ("Envelope", money.envelope_minor),
-            ("Awarded", money.awarded_minor),
+            (_("Requested"), money.requested_minor),
+            (envelope, money.envelope_minor),
+            (_("Awarded"), money.awarded_minor),
         ]
         return bar_chart(
             f"{money.funder} ({money.currency})",
             values,
             texts=[money.text(minor) for _, minor in values],
-            highlight=("Envelope",),
+            highlight=(envelope,),
         )
 
 
@@ -112,7 +121,7 @@ class CallDashboard(Dashboard):
     @property
     def timeline_chart(self) -> BarChart:
         return bar_chart(
-            "Submissions per day before the deadline",
+            _("Submissions per day before the deadline"),
             [(bucket.label, bucket.submissions) for bucket in self.timeline.buckets],
             short_labels=[bucket.short_label for bucket in self.timeline.buckets],
             highlight=(DayBucket(0, 0).label,),

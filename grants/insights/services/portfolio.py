@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, distinct, extract, func, select
 from sqlalchemy.orm import selectinload
 
@@ -61,13 +62,14 @@ class Portfolio:
 
     @property
     def state_chart(self) -> BarChart:
-        return bar_chart("Awards by status", [(s.label, self.by_state.get(s, 0)) for s in AwardState])
+        counts = [(state.local_label, self.by_state.get(state, 0)) for state in AwardState]
+        return bar_chart(_("Awards by status"), counts)
 
     @property
     def year_bars(self) -> list[tuple[YearCount, Bar]]:
         """Each year with its bar (projects started), the chosen year highlighted."""
         chart = bar_chart(
-            "Collaborative projects started per year",
+            _("Collaborative projects started per year"),
             [(str(y.year), y.started) for y in self.years],
             highlight=(str(self.scope.year),) if self.scope.year else (),
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, select, true
 
 from grants.awards.models import Award
@@ -47,11 +48,17 @@ def read_portfolio_scope(
     problems = []
     programme_id = whole_number(programme_text)
     if programme_text.strip() and programme_id not in programme_ids:
-        problems.append("There is no such programme.")
+        problems.append(_("There is no such programme."))
         programme_id = None
     year = whole_number(year_text)
     if year_text.strip() and (year is None or not EARLIEST_YEAR <= year <= LATEST_YEAR):
-        problems.append(f"The year must be a whole number from {EARLIEST_YEAR} to {LATEST_YEAR}.")
+        problems.append(
+            _(
+                "The year must be a whole number from %(first)d to %(last)d.",
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
+            )
+        )
         year = None
     return PortfolioScope(programme_id=programme_id, year=year), problems
 

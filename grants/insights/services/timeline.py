@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, func, select
 
 from grants.applications.models import Application
@@ -33,19 +35,22 @@ class DayBucket:
     @property
     def label(self) -> str:
         if self.days_before == AFTER:
-            return "After the deadline (reopened and resubmitted)"
+            return _("After the deadline (reopened and resubmitted)")
         if self.days_before == EARLIER:
-            return f"Earlier than {DAYS_SHOWN} days"
+            return ngettext("Earlier than %(num)d day", "Earlier than %(num)d days", DAYS_SHOWN)
         if self.days_before == 0:
-            return "Last 24 hours"
-        return f"{self.days_before} to {self.days_before + 1} days before"
+            return _("Last 24 hours")
+        return _("%(start)d to %(end)d days before", start=self.days_before, end=self.days_before + 1)
 
     @property
     def short_label(self) -> str:
         """For the axis under a column: "older", "14d" … "1d" (days left before the deadline)."""
         if self.days_before == AFTER:
-            return "after"
-        return "older" if self.days_before == EARLIER else f"{self.days_before + 1}d"
+            return _("after")
+        if self.days_before == EARLIER:
+            return _("older")
+        # Translators: under a narrow chart column, days left before the deadline ("3d").
+        return _("%(days)dd", days=self.days_before + 1)
 
 
 @dataclass(frozen=True)

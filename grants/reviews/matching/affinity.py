@@ -22,6 +22,7 @@ from functools import cache
 from itertools import chain, repeat
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from scipy import sparse
 
 TEXT_WEIGHT = 0.55
@@ -45,7 +46,11 @@ class Bid(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Bid.EAGER: "Eager", Bid.WILLING: "Willing", Bid.NOT_WILLING: "Not willing"}[self]
+        """The bid as forms and pages show it, in the reader's language."""
+        return str(BID_LABELS[self])
+
+
+BID_LABELS = {Bid.EAGER: _l("Eager"), Bid.WILLING: _l("Willing"), Bid.NOT_WILLING: _l("Not willing")}
 
 
 # Added to the mixed affinity (then clipped to [0, 1]). "Not willing" drops a pair to the bottom,

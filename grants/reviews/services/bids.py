@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -36,9 +37,9 @@ def biddable_applications(call: Call, reviewer: User) -> list[tuple[Application,
 def place_bid(actor: User, application: Application, level: str, now: datetime) -> ReviewBid | None:
     """Record a bid, or clear it with an empty ``level``."""
     if not can_bid(actor, application):
-        raise PermissionDenied("You cannot bid on this proposal.")
+        raise PermissionDenied(_("You cannot bid on this proposal."))
     if application.call.state not in ROUTING_STATES:
-        raise Conflict("Bidding is open once the call has closed.")
+        raise Conflict(_("Bidding is open once the call has closed."))
     existing = db.session.scalar(
         select(ReviewBid).where(ReviewBid.application_id == application.id, ReviewBid.reviewer_id == actor.id)
     )
@@ -47,7 +48,7 @@ def place_bid(actor: User, application: Application, level: str, now: datetime) 
             db.session.delete(existing)
         return None
     if level not in set(Bid):
-        raise ValidationError("Choose eager, willing or not willing.", field="level")
+        raise ValidationError(_("Choose eager, willing or not willing."), field="level")
     if existing is None:
         existing = ReviewBid(application_id=application.id, reviewer_id=actor.id)
         db.session.add(existing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from grants.accounts.models import User
@@ -87,13 +88,13 @@ def declare_conflict(
 ) -> ConflictOfInterest:
     """The reviewer says they know the applicants; they leave the review at once."""
     if assignment.reviewer_id != actor.id:
-        raise NotFound("That invitation is not yours.")
+        raise NotFound(_("That invitation is not yours."))
     conflict = _add(
         actor,
         assignment.application,
         actor,
         ConflictSource.DECLARED,
-        clean_reason(reason, "Say briefly how you know the applicants."),
+        clean_reason(reason, _("Say briefly how you know the applicants.")),
     )
     _cancel_active(actor, assignment.application, actor, "The reviewer declared a conflict of interest.", now)
     return conflict
@@ -105,15 +106,15 @@ def set_officer_conflict(
     require_routing(actor, application.call)
     require_unconflicted(actor, application)
     if application.state not in REVIEWABLE_STATES:
-        raise Conflict(f"{application.display_reference} is not in review.")
+        raise Conflict(_("%(reference)s is not in review.", reference=application.display_reference))
     if not reviewer.has_role(Role.REVIEWER):
-        raise ValidationError(f"{reviewer.full_name} is not a reviewer.", field="reviewer_id")
+        raise ValidationError(_("%(name)s is not a reviewer.", name=reviewer.full_name), field="reviewer_id")
     conflict = _add(
         actor,
         application,
         reviewer,
         ConflictSource.OFFICER,
-        clean_reason(reason, "Give the reason for the conflict."),
+        clean_reason(reason, _("Give the reason for the conflict.")),
     )
     _cancel_active(actor, application, reviewer, "An officer recorded a conflict of interest.", now)
     return conflict
@@ -123,7 +124,9 @@ def remove_officer_conflict(actor: User, conflict: ConflictOfInterest) -> None:
     require_routing(actor, conflict.application.call)
     require_unconflicted(actor, conflict.application)
     if conflict.source != ConflictSource.OFFICER:
-        raise Conflict("Only conflicts set by an officer can be removed; the others follow from the facts.")
+        raise Conflict(
+            _("Only conflicts set by an officer can be removed; the others follow from the facts.")
+        )
     record(
         actor,
         "conflict.removed",

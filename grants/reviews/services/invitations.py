@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.accounts.models import User
@@ -18,6 +19,7 @@ from grants.database import lock_and_reload
 from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from grants.extensions import db
 from grants.links import external_url
+from grants.reviews.detection import describe_reason
 from grants.reviews.models import ReviewAssignment
 from grants.reviews.services.mail import email_reviewer
 from grants.reviews.services.pool import (
@@ -52,14 +54,25 @@ def check_new_place(
     call = application.call
     if application.state not in REVIEWABLE_STATES:
         raise Conflict(
-            f"{application.display_reference} is {application.state_label.lower()}; it takes no reviewers."
+            _(
+                "%(reference)s is %(state)s; it takes no reviewers.",
+                reference=application.display_reference,
+                state=application.state_label.lower(),
+            )
         )
     if not reviewer.has_role(Role.REVIEWER) or not reviewer.is_active:
-        raise ValidationError(f"{reviewer.full_name} is not an active reviewer.", field="reviewer")
+        raise ValidationError(
+            _("%(name)s is not an active reviewer.", name=reviewer.full_name), field="reviewer"
+        )
     reasons = conflict_reasons(reviewer, application)
     if reasons:
         raise ValidationError(
-            f"{reviewer.full_name} has a conflict of interest: {reasons[0].rstrip('.')}.", field="reviewer"
+            _(
+                "%(name)s has a conflict of interest: %(reason)s.",
+                name=reviewer.full_name,
+                reason=describe_reason(reasons[0]).rstrip("."),
+            ),
+            field="reviewer",
         )
     earlier = db.session.scalar(
         select(ReviewAssignment).where(
@@ -68,25 +81,38 @@ def check_new_place(
     )
     if earlier is not None:
         raise ValidationError(
-            f"{reviewer.full_name} was already invited to review this application "
-            f"({earlier.state_label.lower()}).",
+            _(
+                "%(name)s was already invited to review this application (%(state)s).",
+                name=reviewer.full_name,
+                state=earlier.state_label.lower(),
+            ),
             field="reviewer",
         )
     away = unavailability(reviewer, review_window(call, now))
     if away:
-        raise ValidationError(f"{reviewer.full_name} is {away}.", field="reviewer")
+        raise ValidationError(
+            _("%(name)s is %(away)s.", name=reviewer.full_name, away=away), field="reviewer"
+        )
     load = _active_count(ReviewAssignment.call_id == call.id, ReviewAssignment.reviewer_id == reviewer.id)
     if load + extra_load >= max_reviews(reviewer):
         raise ValidationError(
-            f"{reviewer.full_name} already has {load + extra_load} reviews in this call, "
-            f"their limit is {max_reviews(reviewer)}.",
+            _(
+                "%(name)s already has %(load)s reviews in this call, their limit is %(limit)s.",
+                name=reviewer.full_name,
+                load=load + extra_load,
+                limit=max_reviews(reviewer),
+            ),
             field="reviewer",
         )
     places = _active_count(ReviewAssignment.application_id == application.id)
     if places + extra_places >= call.reviews_required:
         raise ValidationError(
-            f"{application.display_reference} already has {places + extra_places} of its "
-            f"{call.reviews_required} reviewers; remove one first.",
+            _(
+                "%(reference)s already has %(places)s of its %(required)s reviewers; remove one first.",
+                reference=application.display_reference,
+                places=places + extra_places,
+                required=call.reviews_required,
+            ),
             field="application",
         )
 
@@ -138,16 +164,16 @@ def invite(
 
 def _own(actor: User, assignment: ReviewAssignment) -> None:
     if assignment.reviewer_id != actor.id:
-        raise PermissionDenied("This invitation is for someone else.")
+        raise PermissionDenied(_("This invitation is for someone else."))
 
 
 def accept_invitation(actor: User, assignment: ReviewAssignment, now: datetime) -> ReviewAssignment:
     lock_and_reload(assignment)
     _own(actor, assignment)
     if conflict_reasons(actor, assignment.application):
-        raise Conflict("You have a conflict of interest with this application and cannot review it.")
+        raise Conflict(_("You have a conflict of interest with this application and cannot review it."))
     if assignment.application.state not in REVIEWABLE_STATES:
-        raise Conflict("This application is no longer in review.")
+        raise Conflict(_("This application is no longer in review."))
     check_assignment_transition(assignment.state, AssignmentState.ACCEPTED)
     assignment.state = AssignmentState.ACCEPTED
     assignment.responded_at = now
@@ -161,7 +187,7 @@ def decline_invitation(
     """Decline with a reason; the best available replacement is worked out for the officer."""
     lock_and_reload(assignment)
     _own(actor, assignment)
-    reason = clean_reason(reason, "Tell the programme officer briefly why you decline.")
+    reason = clean_reason(reason, _("Tell the programme officer briefly why you decline."))
     check_assignment_transition(assignment.state, AssignmentState.DECLINED)
     assignment.state = AssignmentState.DECLINED
     assignment.responded_at = now
@@ -193,7 +219,7 @@ def invite_replacement(actor: User, assignment: ReviewAssignment, now: datetime)
     require_routing(actor, assignment.call)
     require_unconflicted(actor, assignment.application)
     if assignment.state != AssignmentState.DECLINED or assignment.suggested_reviewer is None:
-        raise NotFound("There is no suggested replacement for this invitation.")
+        raise NotFound(_("There is no suggested replacement for this invitation."))
     affinity, explanation = pair_fit(assignment.application, assignment.suggested_reviewer_id, now)
     return invite(
         actor,
@@ -209,10 +235,10 @@ def cancel_assignment(actor: User, assignment: ReviewAssignment, reason: str, no
     require_routing(actor, assignment.call)
     require_unconflicted(actor, assignment.application)
     lock_and_reload(assignment)
-    reason = clean_reason(reason, "Give the reason for taking the reviewer off.")
+    reason = clean_reason(reason, _("Give the reason for taking the reviewer off."))
     check_assignment_transition(assignment.state, AssignmentState.CANCELLED)
     if assignment.has_submitted_review:
-        raise Conflict("This reviewer has submitted their review; it stays on record.")
+        raise Conflict(_("This reviewer has submitted their review; it stays on record."))
     _cancel(actor, assignment, reason, now)
 
 

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from statistics import mean
+from typing import Any
+
+from flask_babel import gettext as _
 
 from grants.accounts.models import User
 from grants.applications.models import Application
+from grants.reviews.matching.affinity import Bid
+from grants.reviews.matching.shortfalls import describe_shortfall
 from grants.reviews.models import AssignmentProposal, ProposedPair, ReviewAssignment
-from grants.reviews.services.pool import call_assignments, max_reviews, reviewable_applications, reviewer_pool
+from grants.reviews.services.pool import (
+    call_assignments,
+    describe_away,
+    max_reviews,
+    reviewable_applications,
+    reviewer_pool,
+)
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, ProposalState
 
 
@@ -72,6 +84,51 @@ class ProposalPreview:
     def short_rows(self) -> list[PreviewRow]:
         return [r for r in self.rows if r.shortfall]
 
+    @property
+    def shortfalls(self) -> list[dict[str, Any]]:
+        """The proposal's shortfalls, each with ``text``: its reason in the reader's language."""
+        return [shortfall_for_page(s) for s in self.proposal.summary.get("shortfalls", [])]
+
+    @property
+    def unavailable(self) -> str:
+        """Who was away in the review period, and when, as one list in the reader's language."""
+        return _(", ").join(
+            _("%(reviewer)s (%(reason)s)", reviewer=u["reviewer"], reason=away_for_page(u))
+            for u in self.proposal.summary.get("unavailable", [])
+        )
+
+    @staticmethod
+    def explain(explanation: dict[str, Any]) -> str:
+        """Why a pair scored what it did, one clause per part, in the reader's language."""
+        parts = [_("text similarity %(value)s", value=f"{explanation.get('text') or 0:.2f}")]
+        if explanation.get("area"):
+            parts.append(_("works in %(area)s", area=explanation["area"]))
+        if explanation.get("keywords"):
+            parts.append(_("keywords %(keywords)s", keywords=_(", ").join(explanation["keywords"])))
+        if explanation.get("bid"):
+            level = explanation["bid"]
+            label = Bid(level).label.lower() if level in set(Bid) else level.replace("_", " ")
+            parts.append(_("bid %(level)s", level=label))
+        if explanation.get("outside"):
+            parts.append(_("from outside the applicants' countries"))
+        return _("; ").join(parts)
+
+
+def shortfall_for_page(shortfall: dict[str, Any]) -> dict[str, Any]:
+    """A stored shortfall with its reason in the reader's language (proposals made before the
+    counts were kept show the English record)."""
+    if "eligible" in shortfall and "demand" in shortfall:
+        text = describe_shortfall(shortfall["eligible"], shortfall["demand"])
+    else:
+        text = shortfall["reason"]
+    return {**shortfall, "text": text}
+
+
+def away_for_page(entry: dict[str, Any]) -> str:
+    if "starts_on" in entry and "ends_on" in entry:
+        return describe_away(date.fromisoformat(entry["starts_on"]), date.fromisoformat(entry["ends_on"]))
+    return entry["reason"]
+
 
 def proposal_preview(proposal: AssignmentProposal) -> ProposalPreview:
     call = proposal.call
@@ -88,7 +145,7 @@ def proposal_preview(proposal: AssignmentProposal) -> ProposalPreview:
     for pair in proposal.pairs:
         proposed.setdefault(pair.application_id, []).append(pair)
         proposed_load[pair.reviewer_id] += 1
-    shortfalls = {s["application_id"]: s for s in proposal.summary.get("shortfalls", [])}
+    shortfalls = {s["application_id"]: shortfall_for_page(s) for s in proposal.summary.get("shortfalls", [])}
     rows = [
         PreviewRow(
             a,

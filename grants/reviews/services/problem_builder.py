@@ -30,7 +30,7 @@ from grants.reviews.matching.affinity import (
     split_keywords,
 )
 from grants.reviews.matching.problem import MatchingProblem
-from grants.reviews.models import ReviewAssignment, ReviewBid
+from grants.reviews.models import ReviewAssignment, ReviewBid, UnavailablePeriod
 from grants.reviews.services.conflicts import refresh_detected_conflicts, stored_conflicts
 from grants.reviews.services.pool import (
     active_loads,
@@ -40,7 +40,7 @@ from grants.reviews.services.pool import (
     review_window,
     reviewable_applications,
     reviewer_pool,
-    unavailability,
+    unavailable_period,
 )
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES
 
@@ -53,7 +53,8 @@ class CallProblem:
     parts: AffinityParts
     problem: MatchingProblem
     bids: dict[tuple[int, int], str]
-    unavailable: dict[int, str]
+    # Reviewers away during the review period, by id: the period that keeps them out.
+    unavailable: dict[int, UnavailablePeriod]
     assignments: list[ReviewAssignment]
     # Each application's words, normalised once for every pair that explains against them.
     _words: dict[int, str] = field(default_factory=dict, repr=False)
@@ -139,7 +140,7 @@ def build_call_problem(
     np.maximum(demand, 0, out=demand)
 
     window = review_window(call, now)
-    unavailable = {r.id: why for r in reviewers if (why := unavailability(r, window))}
+    unavailable = {r.id: period for r in reviewers if (period := unavailable_period(r, window))}
     loads = active_loads(assignments)
     capacity = np.array(
         [0 if r.id in unavailable else max(0, max_reviews(r) - loads[r.id]) for r in reviewers],

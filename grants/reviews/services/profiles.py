@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -41,21 +42,22 @@ def update_profile(
 ) -> ReviewerProfile:
     keyword_list = split_keywords(keywords)
     if not keyword_list:
-        raise ValidationError("Give at least one expertise keyword.", field="keywords")
+        raise ValidationError(_("Give at least one expertise keyword."), field="keywords")
     if len(keyword_list) > MAX_KEYWORDS:
-        raise ValidationError(f"Give at most {MAX_KEYWORDS} keywords.", field="keywords")
+        raise ValidationError(_("Give at most %(num)s keywords.", num=MAX_KEYWORDS), field="keywords")
     if len(statement.split()) > MAX_STATEMENT_WORDS:
         raise ValidationError(
-            f"Keep the research statement to {MAX_STATEMENT_WORDS} words.", field="statement"
+            _("Keep the research statement to %(num)s words.", num=MAX_STATEMENT_WORDS), field="statement"
         )
     if not 0 <= max_reviews_per_call <= MAX_REVIEWS_LIMIT:
         raise ValidationError(
-            f"Choose between 0 and {MAX_REVIEWS_LIMIT} reviews per call.", field="max_reviews_per_call"
+            _("Choose between 0 and %(num)s reviews per call.", num=MAX_REVIEWS_LIMIT),
+            field="max_reviews_per_call",
         )
     known = {name.casefold(): name for name in known_area_names()}
     unknown = [a for a in areas if a.casefold() not in known]
     if unknown:
-        raise ValidationError(f"Unknown subject area: {unknown[0]}.", field="areas")
+        raise ValidationError(_("Unknown subject area: %(area)s.", area=unknown[0]), field="areas")
     profile = profile_for(actor)
     profile.keywords = ", ".join(keyword_list)
     profile.statement = statement.strip()
@@ -72,21 +74,21 @@ def add_collaborator(actor: User, *, name: str, email: str, orcid: str) -> Colla
     name = " ".join(name.split())
     email = normalise_email(email) if email.strip() else ""
     if not name:
-        raise ValidationError("Enter the collaborator's name.", field="name")
+        raise ValidationError(_("Enter the collaborator's name."), field="name")
     if not email and not orcid.strip():
         raise ValidationError(
-            "Give an email address or an ORCID iD, so the person can be recognised.", field="email"
+            _("Give an email address or an ORCID iD, so the person can be recognised."), field="email"
         )
     if orcid.strip():
         orcid = normalise_orcid(orcid)
         if orcid is None:
             raise ValidationError(
-                "That is not a valid ORCID iD; one looks like 0000-0002-1825-0097.", field="orcid"
+                _("That is not a valid ORCID iD; one looks like 0000-0002-1825-0097."), field="orcid"
             )
     profile = profile_for(actor)
     for existing in profile.collaborators:
         if (email and existing.email == email) or (orcid and existing.orcid == orcid):
-            raise ValidationError(f"{existing.name} is already on your list.", field="email")
+            raise ValidationError(_("%(name)s is already on your list.", name=existing.name), field="email")
     collaborator = Collaborator(name=name, email=email or None, orcid=orcid or None)
     profile.collaborators.append(collaborator)
     db.session.flush()
@@ -98,16 +100,16 @@ def remove_collaborator(actor: User, collaborator_id: int) -> None:
     profile = profile_for(actor)
     collaborator = next((c for c in profile.collaborators if c.id == collaborator_id), None)
     if collaborator is None:
-        raise NotFound("That collaborator is not on your list.")
+        raise NotFound(_("That collaborator is not on your list."))
     profile.collaborators.remove(collaborator)
     record(actor, "reviewer.collaborator_removed", profile, {"collaborator": collaborator.name})
 
 
 def add_unavailable_period(actor: User, *, starts_on: date, ends_on: date, note: str, today: date) -> None:
     if ends_on < starts_on:
-        raise ValidationError("The period must end on or after its first day.", field="ends_on")
+        raise ValidationError(_("The period must end on or after its first day."), field="ends_on")
     if ends_on < today:
-        raise ValidationError("That period is already over.", field="ends_on")
+        raise ValidationError(_("That period is already over."), field="ends_on")
     profile = profile_for(actor)
     profile.unavailable.append(
         UnavailablePeriod(starts_on=starts_on, ends_on=ends_on, note=note.strip()[:200])
@@ -120,6 +122,6 @@ def remove_unavailable_period(actor: User, period_id: int) -> None:
     profile = profile_for(actor)
     period = next((p for p in profile.unavailable if p.id == period_id), None)
     if period is None:
-        raise NotFound("That period is not on your list.")
+        raise NotFound(_("That period is not on your list."))
     profile.unavailable.remove(period)
     record(actor, "reviewer.unavailable_removed", profile)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import User
@@ -20,7 +21,7 @@ from grants.reviews.matching.shortfalls import capacity_gap, explain_shortfalls
 from grants.reviews.matching.solver import solve_assignment
 from grants.reviews.models import AssignmentProposal, ProposedPair
 from grants.reviews.services.invitations import check_new_place, invite
-from grants.reviews.services.pool import require_routing, require_unconflicted
+from grants.reviews.services.pool import away_record, require_routing, require_unconflicted
 from grants.reviews.services.problem_builder import build_call_problem, pair_fit
 from grants.reviews.states import ProposalState
 
@@ -71,8 +72,15 @@ def propose_assignment(
             "capacity_gap": capacity_gap(problem),
             "pool": problem.reviewers,
             "seconds": round(sum(result.timings.values()), 3),
+            # Reasons are kept in English; the dates and counts beside them let the preview say
+            # them in its reader's language.
             "unavailable": [
-                {"reviewer": r.full_name, "reason": built.unavailable[r.id]}
+                {
+                    "reviewer": r.full_name,
+                    "reason": away_record(built.unavailable[r.id]),
+                    "starts_on": built.unavailable[r.id].starts_on.isoformat(),
+                    "ends_on": built.unavailable[r.id].ends_on.isoformat(),
+                }
                 for r in built.reviewers
                 if r.id in built.unavailable
             ],
@@ -82,6 +90,8 @@ def propose_assignment(
                     "reference": built.applications[s.application].display_reference,
                     "missing": s.missing,
                     "reason": s.reason,
+                    "eligible": s.eligible,
+                    "demand": s.demand,
                 }
                 for s in explain_shortfalls(problem, result)
             ],
@@ -123,8 +133,10 @@ def require_pending(actor: User, proposal: AssignmentProposal) -> None:
     two officers confirming at once cannot both send the invitations."""
     require_routing(actor, proposal.call)
     lock_and_reload(proposal)
+    if proposal.state == ProposalState.CONFIRMED:
+        raise Conflict(_("This proposal was confirmed; make a new one."))
     if proposal.state != ProposalState.PENDING:
-        raise Conflict(f"This proposal was {proposal.state}; make a new one.")
+        raise Conflict(_("This proposal was discarded; make a new one."))
 
 
 def add_pair(
@@ -135,11 +147,12 @@ def add_pair(
     application = db.session.get(Application, application_id)
     reviewer = db.session.get(User, reviewer_id)
     if application is None or application.call_id != proposal.call_id or reviewer is None:
-        raise NotFound("No such application or reviewer in this call.")
+        raise NotFound(_("No such application or reviewer in this call."))
     require_unconflicted(actor, application)
     if any(p.application_id == application_id and p.reviewer_id == reviewer_id for p in proposal.pairs):
         raise ValidationError(
-            f"{reviewer.full_name} is already proposed for this application.", field="reviewer"
+            _("%(name)s is already proposed for this application.", name=reviewer.full_name),
+            field="reviewer",
         )
     proposed_for_app = sum(p.application_id == application_id for p in proposal.pairs)
     proposed_for_reviewer = sum(p.reviewer_id == reviewer_id for p in proposal.pairs)
@@ -169,7 +182,7 @@ def remove_pair(actor: User, proposal: AssignmentProposal, pair_id: int) -> None
     require_pending(actor, proposal)
     pair = next((p for p in proposal.pairs if p.id == pair_id), None)
     if pair is None:
-        raise NotFound("That pair is not in this proposal.")
+        raise NotFound(_("That pair is not in this proposal."))
     require_unconflicted(actor, pair.application)
     proposal.pairs.remove(pair)
     record(
@@ -185,7 +198,7 @@ def confirm_proposal(actor: User, proposal: AssignmentProposal, now: datetime) -
     allowed (a conflict recorded, a load reached since the preview)."""
     require_pending(actor, proposal)
     if not proposal.pairs:
-        raise Conflict("The proposal has no reviewers to invite.")
+        raise Conflict(_("The proposal has no reviewers to invite."))
     for pair in proposal.pairs:
         invite(
             actor, pair.application, pair.reviewer, now, affinity=pair.affinity, explanation=pair.explanation

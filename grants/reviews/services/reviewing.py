@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from grants.accounts.models import User
 from grants.audit.services import record
 from grants.database import lock_and_reload
@@ -40,23 +42,27 @@ def save_review(
     """Save a draft, or submit. A submitted review cannot change until it is unlocked."""
     lock_and_reload(assignment)
     if not can_review(actor, assignment):
-        raise PermissionDenied("Only the reviewer who accepted this invitation can review it.")
+        raise PermissionDenied(_("Only the reviewer who accepted this invitation can review it."))
     call = assignment.call
     if call.state not in ROUTING_STATES or assignment.application.state not in REVIEWABLE_STATES:
-        raise Conflict("This application is no longer taking reviews.")
+        raise Conflict(_("This application is no longer taking reviews."))
     review = assignment.review
     if review is None:
         review = Review(assignment=assignment, state=ReviewState.DRAFT, created_at=now)
         db.session.add(review)
     if review.is_submitted:
-        raise Conflict("You have submitted this review; ask the programme officer to unlock it for changes.")
+        raise Conflict(
+            _("You have submitted this review; ask the programme officer to unlock it for changes.")
+        )
 
     scores = _checked_scores(call.criteria, data.scores)
     if data.recommendation and data.recommendation not in set(Recommendation):
-        raise ValidationError("Choose one of the recommendations.", field="recommendation")
+        raise ValidationError(_("Choose one of the recommendations."), field="recommendation")
     for name in ("comments_for_applicant", "comments_for_panel"):
         if len(getattr(data, name)) > MAX_COMMENT_LENGTH:
-            raise ValidationError(f"Keep comments under {MAX_COMMENT_LENGTH:,} characters.", field=name)
+            raise ValidationError(
+                _("Keep comments under %(limit)s characters.", limit=f"{MAX_COMMENT_LENGTH:,}"), field=name
+            )
 
     by_criterion = {s.criterion_id: s for s in review.scores}
     for criterion_id, value in scores.items():
@@ -85,7 +91,12 @@ def _checked_scores(criteria, given: dict[int, int | None]) -> dict[int, int | N
         value = given.get(criterion.id)
         if value is not None and not criterion.scale_min <= value <= criterion.scale_max:
             raise ValidationError(
-                f"Score {criterion.name} from {criterion.scale_min} to {criterion.scale_max}.",
+                _(
+                    "Score %(criterion)s from %(low)s to %(high)s.",
+                    criterion=criterion.name,
+                    low=criterion.scale_min,
+                    high=criterion.scale_max,
+                ),
                 field=f"score_{criterion.id}",
             )
         checked[criterion.id] = value
@@ -95,16 +106,23 @@ def _checked_scores(criteria, given: dict[int, int | None]) -> dict[int, int | N
 def _submit(actor: User, review: Review, scores: dict[int, int | None], call, now: datetime) -> None:
     missing = [c.name for c in call.criteria if scores.get(c.id) is None]
     if missing:
-        raise ValidationError(f"Score every criterion before submitting: {', '.join(missing)}.")
+        raise ValidationError(
+            _("Score every criterion before submitting: %(criteria)s.", criteria=_(", ").join(missing))
+        )
     if not review.recommendation:
-        raise ValidationError("Choose a recommendation before submitting.", field="recommendation")
+        raise ValidationError(_("Choose a recommendation before submitting."), field="recommendation")
     if len(review.comments_for_applicant.split()) < MIN_APPLICANT_COMMENT_WORDS:
         raise ValidationError(
-            f"Write at least {MIN_APPLICANT_COMMENT_WORDS} words of comments for the applicants.",
+            _(
+                "Write at least %(num)s words of comments for the applicants.",
+                num=MIN_APPLICANT_COMMENT_WORDS,
+            ),
             field="comments_for_applicant",
         )
     if not review.no_conflict_declared:
-        raise ValidationError("Declare that you have no conflict of interest.", field="no_conflict_declared")
+        raise ValidationError(
+            _("Declare that you have no conflict of interest."), field="no_conflict_declared"
+        )
     check_review_transition(review.state, ReviewState.SUBMITTED)
     review.state = ReviewState.SUBMITTED
     review.submitted_at = now
@@ -119,14 +137,14 @@ def _submit(actor: User, review: Review, scores: dict[int, int | None], call, no
 
 def unlock_review(actor: User, review: Review, reason: str, now: datetime) -> Review:
     if not can_unlock_review(actor, review):
-        raise PermissionDenied("Only programme officers without a conflict can unlock this review.")
+        raise PermissionDenied(_("Only programme officers without a conflict can unlock this review."))
     assignment = review.assignment
     lock_and_reload(assignment)
     if assignment.state != AssignmentState.ACCEPTED:
-        raise Conflict("The reviewer is no longer on this application; their review stays as it is.")
+        raise Conflict(_("The reviewer is no longer on this application; their review stays as it is."))
     if assignment.application.state not in REVIEWABLE_STATES:
-        raise Conflict("The application has been decided; its reviews stay as they were released.")
-    reason = clean_reason(reason, "Tell the reviewer what to change.")
+        raise Conflict(_("The application has been decided; its reviews stay as they were released."))
+    reason = clean_reason(reason, _("Tell the reviewer what to change."))
     check_review_transition(review.state, ReviewState.DRAFT)
     review.state = ReviewState.DRAFT
     review.unlocked_at = now

@@ -1,6 +1,7 @@
 """Officers read an application's reviews, unlock a submitted one, and rank the call."""
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.reviews.forms import ReasonForm
@@ -38,7 +39,7 @@ def unlock(review):
     return perform(
         lambda: unlock_review(current_user, review, form.reason.data or "", utcnow()),
         back=url_for(".application_reviews", application_id=review.assignment.application_id),
-        success="Unlocked. The reviewer has been told what to change.",
+        success=_("Unlocked. The reviewer has been told what to change."),
     )
 
 

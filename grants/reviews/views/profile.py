@@ -1,6 +1,7 @@
 """The reviewer's profile: expertise, load, collaborators and unavailable periods."""
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.roles import Role
@@ -55,7 +56,7 @@ def save_profile():
         )
     except DomainError as error:
         return _page(profile_form=form, status=attach_error(form, error))
-    flash_success("Your reviewer profile is saved.")
+    flash_success(_("Your reviewer profile is saved."))
     return redirect(url_for(".profile"), 303)
 
 
@@ -71,7 +72,7 @@ def add_collaborator():
         )
     except DomainError as error:
         return _page(collaborator_form=form, status=attach_error(form, error))
-    flash_success(f"{form.name.data} added to your collaborators.")
+    flash_success(_("%(name)s added to your collaborators.", name=form.name.data))
     return redirect(url_for(".profile", _anchor="collaborators"), 303)
 
 
@@ -81,7 +82,7 @@ def remove_collaborator(collaborator_id: int):
     return perform(
         lambda: profiles.remove_collaborator(current_user, collaborator_id),
         back=url_for(".profile", _anchor="collaborators"),
-        success="Collaborator removed.",
+        success=_("Collaborator removed."),
     )
 
 
@@ -101,7 +102,7 @@ def add_unavailable():
         )
     except DomainError as error:
         return _page(unavailable_form=form, status=attach_error(form, error))
-    flash_success("Unavailable period added.")
+    flash_success(_("Unavailable period added."))
     return redirect(url_for(".profile", _anchor="unavailable"), 303)
 
 
@@ -111,5 +112,5 @@ def remove_unavailable(period_id: int):
     return perform(
         lambda: profiles.remove_unavailable_period(current_user, period_id),
         back=url_for(".profile", _anchor="unavailable"),
-        success="Period removed.",
+        success=_("Period removed."),
     )

@@ -1,6 +1,7 @@
 """The officer's preview of an automatic assignment: edit by hand, then confirm or discard."""
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.errors import DomainError
@@ -42,7 +43,13 @@ def add_pair(proposal):
         )
     except DomainError as error:
         return _page(proposal, form, attach_error(form, error))
-    flash_success(f"{pair.reviewer.full_name} added to {pair.application.display_reference}.")
+    flash_success(
+        _(
+            "%(name)s added to %(reference)s.",
+            name=pair.reviewer.full_name,
+            reference=pair.application.display_reference,
+        )
+    )
     return redirect(
         url_for(".proposal", proposal_id=proposal.id, _anchor=f"application-{pair.application_id}"), 303
     )
@@ -54,7 +61,7 @@ def remove_pair(proposal, pair_id: int):
     return perform(
         lambda: proposal_services.remove_pair(current_user, proposal, pair_id),
         back=url_for(".proposal", proposal_id=proposal.id),
-        success="Reviewer taken out of the proposal.",
+        success=_("Reviewer taken out of the proposal."),
     )
 
 
@@ -65,7 +72,7 @@ def confirm(proposal):
         lambda: proposal_services.confirm_proposal(current_user, proposal, utcnow()),
         back=url_for(".proposal", proposal_id=proposal.id),
         forward=lambda count: url_for(".routing", call_id=proposal.call_id),
-        success="Confirmed. The reviewers have been sent their invitations.",
+        success=_("Confirmed. The reviewers have been sent their invitations."),
     )
 
 
@@ -75,5 +82,5 @@ def discard(proposal):
     return perform(
         lambda: proposal_services.discard_proposal(current_user, proposal),
         back=url_for(".routing", call_id=proposal.call_id),
-        success="Proposal discarded; no one was invited.",
+        success=_("Proposal discarded; no one was invited."),
     )

@@ -1,6 +1,7 @@
 """The reviewer's side: invitations, the review form, conflicts they declare, and bids."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.applications.services.answers import answers_by_key, questions_for
@@ -53,7 +54,7 @@ def accept(assignment):
     return perform(
         lambda: accept_invitation(current_user, assignment, utcnow()),
         back=url_for(".review", assignment_id=assignment.id),
-        success="Thank you. The proposal and its documents are below.",
+        success=_("Thank you. The proposal and its documents are below."),
     )
 
 
@@ -67,7 +68,7 @@ def decline(assignment):
         decline_invitation(current_user, assignment, form.reason.data, utcnow())
     except DomainError as error:
         return _invitation_page(assignment, decline_form=form, status=attach_error(form, error))
-    flash_success("You declined. The programme officer sees your reason and a suggested replacement.")
+    flash_success(_("You declined. The programme officer sees your reason and a suggested replacement."))
     return redirect(url_for(".mine"), 303)
 
 
@@ -81,7 +82,7 @@ def declare_own_conflict(assignment):
         declare_conflict(current_user, assignment, form.reason.data, utcnow())
     except DomainError as error:
         return _invitation_page(assignment, conflict_form=form, status=attach_error(form, error))
-    flash_success("Thank you for telling us. You no longer have access to this proposal.")
+    flash_success(_("Thank you for telling us. You no longer have access to this proposal."))
     return redirect(url_for(".mine"), 303)
 
 
@@ -138,9 +139,9 @@ def save(assignment):
     except DomainError as error:
         return _review_page(assignment, form, attach_error(form, error))
     if submit:
-        flash_success("Review submitted. Thank you.")
+        flash_success(_("Review submitted. Thank you."))
         return redirect(url_for(".mine"), 303)
-    flash_success("Draft saved. Come back to it at any time; nothing is shared until you submit.")
+    flash_success(_("Draft saved. Come back to it at any time; nothing is shared until you submit."))
     return redirect(url_for(".review", assignment_id=assignment.id), 303)
 
 
@@ -163,10 +164,10 @@ def place_bid(application):
     form = BidForm()
     back = url_for(".bids", call_id=application.call_id, _anchor=f"application-{application.id}")
     if not form.validate_on_submit():
-        flash("Choose eager, willing, not willing or no bid.", "error")
+        flash(_("Choose eager, willing, not willing or no bid."), "error")
         return redirect(back, 303)
     return perform(
         lambda: bid_services.place_bid(current_user, application, form.level.data or "", utcnow()),
         back=back,
-        success="Bid saved.",
+        success=_("Bid saved."),
     )

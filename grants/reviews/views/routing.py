@@ -1,6 +1,7 @@
 """The officer's review routing page for a call: who reviews what, conflicts, and replacements."""
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.choices import options
@@ -22,11 +23,11 @@ def pair_choices(form, call) -> tuple[dict, dict]:
     applications = {a.id: a for a in reviewable_applications(call)}
     reviewers = {r.id: r for r in reviewer_pool(call)}
     form.application_id.choices = options(
-        [(0, "Choose an application")]
+        [(0, _("Choose an application"))]
         + [(a.id, f"{a.display_reference}: {a.title}") for a in applications.values()]
     )
     form.reviewer_id.choices = options(
-        [(0, "Choose a reviewer")] + [(r.id, f"{r.full_name} ({r.email})") for r in reviewers.values()]
+        [(0, _("Choose a reviewer"))] + [(r.id, f"{r.full_name} ({r.email})") for r in reviewers.values()]
     )
     return applications, reviewers
 
@@ -87,7 +88,13 @@ def add_conflict(call):
         set_officer_conflict(current_user, application, reviewer, form.reason.data, utcnow())
     except DomainError as error:
         return _page(call, form, attach_error(form, error))
-    flash_success(f"Conflict recorded: {reviewer.full_name} will never see {application.display_reference}.")
+    flash_success(
+        _(
+            "Conflict recorded: %(name)s will never see %(reference)s.",
+            name=reviewer.full_name,
+            reference=application.display_reference,
+        )
+    )
     return redirect(url_for(".routing", call_id=call.id, _anchor="conflicts"), 303)
 
 
@@ -98,7 +105,7 @@ def remove_conflict(conflict):
     return perform(
         lambda: remove_officer_conflict(current_user, conflict),
         back=url_for(".routing", call_id=call_id, _anchor="conflicts"),
-        success="Conflict removed.",
+        success=_("Conflict removed."),
     )
 
 
@@ -109,7 +116,11 @@ def cancel(assignment):
     return perform(
         lambda: cancel_assignment(current_user, assignment, form.reason.data or "", utcnow()),
         back=url_for(".routing", call_id=assignment.call_id),
-        success=f"{assignment.reviewer.full_name} was taken off {assignment.application.display_reference}.",
+        success=_(
+            "%(name)s was taken off %(reference)s.",
+            name=assignment.reviewer.full_name,
+            reference=assignment.application.display_reference,
+        ),
     )
 
 
@@ -119,5 +130,5 @@ def replace(assignment):
     return perform(
         lambda: invite_replacement(current_user, assignment, utcnow()),
         back=url_for(".routing", call_id=assignment.call_id),
-        success="Replacement invited.",
+        success=_("Replacement invited."),
     )
