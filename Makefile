@@ -22,6 +22,13 @@ COMPILED := $(CATALOGUES:.po=.mo)
 
 setup: $(STAMP) $(COMPILED)
 
+# axe-core, from the npm registry, for the browser tests' accessibility checks.
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests' accessibility checks will be skipped"; fi
+
 db: setup
 	$(BIN)/grants db upgrade
 
@@ -35,7 +42,7 @@ run: demo
 	@echo ""
 	$(BIN)/honcho start -f Procfile
 
-test: setup
+test: setup $(AXE)
 	$(BIN)/ruff check grants config workers tests
 	PYTHONPATH=. $(BIN)/lint-imports
 	$(BIN)/pytest

@@ -22,11 +22,12 @@ def free_port() -> int:
 class ServedGrants:
     """The web server and worker as subprocesses on a temporary instance folder."""
 
-    def __init__(self, instance: Path):
+    def __init__(self, instance: Path, **settings: str):
+        """``settings`` are added to the served app's environment (``SMTP_URL``, say)."""
         self.instance = instance
         self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
-        self.env = environment(GRANTS_CONFIG="default", GRANTS_INSTANCE_PATH=str(instance))
+        self.env = environment(GRANTS_CONFIG="default", GRANTS_INSTANCE_PATH=str(instance), **settings)
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> None:
