@@ -16,11 +16,9 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
-from grants.accounts.reference import LANGUAGES
+from grants.accounts.reference import FORMAT_LOCALES, LANGUAGES
 from grants.extensions import babel
 
-# English dates are written the British way ("Saturday 5 December 2026").
-FORMAT_LOCALES = {"en": "en_GB", "zh_Hans": "zh_Hans_CN"}
 SESSION_KEY = "language"
 
 
@@ -68,6 +66,7 @@ def script_messages() -> dict[str, str]:
         "second": gettext("{n} second"),
         "seconds": gettext("{n} seconds"),
         "browserTime": gettext("({time} {place} time, {day})"),
+        "beijing": gettext("Beijing"),
         "saving": gettext("Saving…"),
         "saved": gettext("Saved at {time}"),
         "notSaved": gettext("Not saved: {reasons}"),

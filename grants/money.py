@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol, is_currency
 
+from grants.accounts.reference import FORMAT_LOCALES, reading_language
 from grants.errors import ValidationError
 
 # Currencies offered when an officer adds a funder; any ISO 4217 code Babel knows is accepted.
@@ -52,9 +53,15 @@ def to_major(minor: int, currency: str) -> Decimal:
 
 
 def format_money(minor: int | None, currency: str, locale: str = "en_GB") -> str:
+    """British English by default: what is stored (audit records) never depends on the reader."""
     if minor is None:
         return ""
     return format_currency(to_major(minor, currency), currency, locale=locale)
+
+
+def reader_money(minor: int | None, currency: str) -> str:
+    """An amount as the reader writes money (¥ rather than CN¥ in Chinese)."""
+    return format_money(minor, currency, locale=FORMAT_LOCALES[reading_language()])
 
 
 def amount_input(minor: int | None, currency: str) -> str:

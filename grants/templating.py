@@ -4,14 +4,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask import Flask, request
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
-from grants.accounts.reference import HTML_LANG, LANGUAGES, country_name, reading_language
+from grants.accounts.reference import HTML_LANG, LANGUAGES, country_list, country_name, reading_language
 from grants.accounts.roles import Role
 from grants.i18n import FORMAT_LOCALES, script_messages
 from grants.markdown_text import render_markdown
-from grants.money import format_money
+from grants.money import reader_money
+from grants.reviews.models import system_reason_text
 from grants.security.policy import STAFF, Access
 from grants.text_limits import count_words
 from grants.timeutil import DEFAULT_ZONE, utcnow
@@ -48,23 +50,27 @@ def day(value: date | None, fmt: str = "%d %b %Y") -> str:
     return format_date(value, DATE_LENGTHS.get(fmt, "medium"), locale=FORMAT_LOCALES[language])
 
 
-def reader_money(minor: int | None, currency: str) -> str:
-    """An amount as the reader writes money (¥ rather than CN¥ in Chinese)."""
-    return format_money(minor, currency, locale=FORMAT_LOCALES[reading_language()])
-
-
 def language_switch_target() -> str:
-    """Where the language switcher returns to: this page, query string included."""
-    return request.full_path.rstrip("?") if request else "/"
+    """Where the language switcher returns to: this page, query string included. A page that
+    answered a form (a POST) goes back to the same address only if it can be read with a GET."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    try:
+        current_app.url_map.bind("").match(request.path, method="GET")
+    except HTTPException:
+        return url_for("core.home")
+    return request.path
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["country_list"] = country_list
     app.jinja_env.filters["money"] = reader_money
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["words"] = count_words
+    app.jinja_env.filters["cancel_reason"] = system_reason_text
     app.jinja_env.globals.update(
         Role=Role,
         LANGUAGES=LANGUAGES,

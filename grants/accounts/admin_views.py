@@ -51,7 +51,7 @@ def change_role(target: User):
             revoke_role(_actor(), target, role)
     except DomainError as error:
         return _render_user(target, form, attach_error(form, error))
-    role_name = str(role.label).lower()
+    role_name = role.label.lower()
     if form.action.data == "grant":
         flash_success(_("%(name)s is now a %(role)s.", name=target.full_name, role=role_name))
     else:

@@ -4,6 +4,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from babel import Locale
+from babel.lists import format_list
 from flask import has_app_context
 from flask_babel import get_locale
 
@@ -11,6 +12,8 @@ from flask_babel import get_locale
 LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
 # Two-letter codes CLDR names that are not countries: unions, pseudo-locales and "unknown".
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+# Locales for dates and money: English is written the British way ("Saturday 5 December 2026").
+FORMAT_LOCALES = {"en": "en_GB", "zh_Hans": "zh_Hans_CN"}
 # The ``lang`` attribute of pages and of each language's own name.
 HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
 
@@ -44,3 +47,12 @@ def time_zones() -> list[str]:
 
 def country_name(code: str | None) -> str:
     return countries().get(code or "", code or "")
+
+
+def country_list(codes: list[str]) -> str:
+    """ "United Kingdom, China" in English (as the pages always wrote it); "英国和中国" in Chinese."""
+    names = [country_name(code) for code in codes]
+    language = reading_language()
+    if language == "en" or not names:
+        return ", ".join(names)
+    return format_list(names, locale=FORMAT_LOCALES[language])

@@ -114,6 +114,11 @@ class Application(db.Model):
         return ApplicationState(self.state).label
 
     @property
+    def record_reference(self) -> str:
+        """The reference, or "Draft 12": in English, for what is stored (audit, outbox)."""
+        return self.reference or f"Draft {self.id}"
+
+    @property
     def display_reference(self) -> str:
         """The reference, or "Draft 12" (in the reader's language) before the first submission."""
         return self.reference or _("Draft %(number)s", number=self.id)

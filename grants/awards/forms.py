@@ -1,5 +1,6 @@
 """Forms for decisions and awards: shape only; the rules are in services."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -139,7 +140,7 @@ def with_amount_fields(form_class: type[FlaskForm], totals) -> type[FlaskForm]:
         field = StringField(
             f"{entry.funder.short_name} ({entry.currency})",
             [Optional(), Length(max=30)],
-            description=_l(
+            description=_(  # built per request, so the reader's language is known (and escaped)
                 "Requested %(requested)s; at most %(maximum)s.",
                 requested=total.text,
                 maximum=total.maximum_text,

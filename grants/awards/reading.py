@@ -14,7 +14,6 @@ from babel.dates import format_date
 
 from grants.accounts.reference import reading_language
 from grants.i18n import FORMAT_LOCALES, format_moment
-from grants.money import format_money
 
 
 def long_day(day: date) -> str:
@@ -40,7 +39,3 @@ def moment_in(moment: datetime, zone: str) -> str:
         return moment.astimezone(ZoneInfo(zone)).strftime("%d %B %Y at %H:%M %Z")
     return format_moment(moment, zone, language)
 
-
-def money_text(minor: int | None, currency: str) -> str:
-    """ "£45,000.00" in English; "¥80,000.00" in Chinese."""
-    return format_money(minor, currency, locale=FORMAT_LOCALES[reading_language()])

@@ -17,10 +17,20 @@ from grants.timeutil import UTCDateTime, utcnow
 DEFAULT_MAX_REVIEWS = 6
 # The reasons the application itself stores when it takes a reviewer off (English, like every
 # stored value), and how pages say them; an officer's own words are shown as written.
+DECLARED_CONFLICT = "The reviewer declared a conflict of interest."
+RECORDED_CONFLICT = "An officer recorded a conflict of interest."
+PANEL_DECIDED = "The panel has decided on this proposal, so the review is no longer needed."
 SYSTEM_CANCEL_REASONS = {
-    "The reviewer declared a conflict of interest.": _l("The reviewer declared a conflict of interest."),
-    "An officer recorded a conflict of interest.": _l("An officer recorded a conflict of interest."),
+    DECLARED_CONFLICT: _l("The reviewer declared a conflict of interest."),
+    RECORDED_CONFLICT: _l("An officer recorded a conflict of interest."),
+    PANEL_DECIDED: _l("The panel has decided on this proposal, so the review is no longer needed."),
 }
+
+
+def system_reason_text(reason: str | None) -> str | None:
+    """A cancellation reason for its reader: the application's own, translated; an officer's
+    words as written."""
+    return str(SYSTEM_CANCEL_REASONS[reason]) if reason in SYSTEM_CANCEL_REASONS else reason
 
 
 class ReviewerProfile(db.Model):
@@ -207,8 +217,7 @@ class ReviewAssignment(db.Model):
     @property
     def cancel_reason_text(self) -> str | None:
         """Why the reviewer was taken off, as a page shows it."""
-        reason = self.cancel_reason
-        return str(SYSTEM_CANCEL_REASONS[reason]) if reason in SYSTEM_CANCEL_REASONS else reason
+        return system_reason_text(self.cancel_reason)
 
     @property
     def has_submitted_review(self) -> bool:

@@ -8,8 +8,6 @@ then prints what it built as one line of JSON.
 
 import json
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 
 from playwright.sync_api import expect
@@ -21,7 +19,6 @@ from grants.demo.applications import ProposalText
 from grants.extensions import db
 from grants.reviews.services import profiles
 from tests.factories import Factory
-from tests.integration.live.worker import ROOT
 
 OFFICER = "officer@ukri.example.org"
 CALL_TITLE = "2018 Flagship Challenge: crop resilience"
@@ -54,17 +51,7 @@ class SeededCall:
 
 def seed_deciding_call(served) -> SeededCall:
     """Build the call in ``served``'s database, committed, and say what was built."""
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.award_people"],
-        env=served.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if done.returncode:
-        raise RuntimeError(f"seeding the call in review failed:\n{done.stderr[-4000:]}")
-    built = json.loads(done.stdout.strip().splitlines()[-1])
+    built = served.run_module("tests.e2e.award_people")
     applications = tuple(SeededApplication(**a) for a in built.pop("applications"))
     return SeededCall(**built, applications=applications)
 

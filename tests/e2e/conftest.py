@@ -67,6 +67,30 @@ def page(browser, served):
 
 
 @pytest.fixture
+def new_person(browser):
+    """Opens another person's browser on the app at ``origin``; fails the test on any Content
+    Security Policy violation in any of them."""
+    contexts, violations = [], []
+
+    def open_page(origin: str, locale: str = "en-GB"):
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, base_url=origin, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert violations == [], violations
+
+
+@pytest.fixture
 def shot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 

@@ -116,14 +116,28 @@ class Person:
         link = next(word for word in body.split() if word.startswith(self.journey.origin))
         self.page.goto(link)
 
-    def switch_language(self, language: str) -> None:
-        """Use the switcher in the page header, then read on in ``language``."""
+    def switch_language(self, language: str, keyboard: bool = False) -> None:
+        """Use the switcher in the page header (with the keyboard alone: the skip link, then the
+        switcher's button), then read on in ``language``."""
         names = {"en": "English", "zh_Hans": "简体中文"}
-        self.page.locator(".language-switcher").get_by_role("button", name=names[language]).click()
+        switch = self.page.locator(".language-switcher").get_by_role("button", name=names[language])
+        if keyboard:
+            self.page.keyboard.press("Tab")
+            self.page.keyboard.press("Tab")
+            expect(switch).to_be_focused()
+            self.page.keyboard.press("Enter")
+        else:
+            switch.click()
         html_lang = "zh-Hans" if language == "zh_Hans" else "en"
         expect(self.page.locator("html")).to_have_attribute("lang", html_lang)
         self.language = language
         self.t = translator(language)
+
+    def fits(self, width: int) -> None:
+        """Nothing on the page is wider than a ``width``-pixel screen."""
+        self.page.set_viewport_size({"width": width, "height": 800})
+        scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{self.page.url} is {scroll_width} px wide at {width} px"
 
     def register(self, password: str) -> None:
         """Create an account, confirm it from the emailed link and sign in."""

@@ -1,10 +1,7 @@
 """The browser tests in either interface language: the test's own words are looked up in the
 compiled catalogue the app uses, and a page read in Chinese is searched for English left in it."""
 
-import json
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 
@@ -63,16 +60,7 @@ def translator(language: str) -> Callable[..., str]:
 def served_data(served) -> list[str]:
     """Every name, title and text people typed into the served app's database (demo data is in
     English whatever the interface language), longest first."""
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.data_strings"],
-        env=served.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return served.run_module("tests.e2e.data_strings", timeout=60)
 
 
 def untranslated(page, data: Iterable[str]) -> list[str]:

@@ -1,8 +1,10 @@
 """Serve Grants the way ``make run`` does (web + a real Celery worker, embedded default) for the
 browser tests, and read the emails the worker writes."""
 
+import json
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from email import policy
@@ -86,6 +88,21 @@ class ServedGrants:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def run_module(self, module: str, timeout: float = 120):
+        """Run ``python -m module`` in the served app's environment (its own database) and return
+        the JSON it prints on its last line."""
+        done = subprocess.run(
+            [sys.executable, "-m", module],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode:
+            raise RuntimeError(f"python -m {module} failed:\n{done.stderr[-4000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
     def logs(self) -> str:
         return "\n".join(

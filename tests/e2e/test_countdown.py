@@ -35,4 +35,15 @@ def test_the_countdown_says_closed_at_the_deadline(page):
     deadline = call_page_deadline(page)
     page.clock.set_fixed_time(deadline + timedelta(seconds=1))
     page.reload()
-    expect(page.locator("[data-countdown]")).to_have_text("Closed")
+    expect(page.locator(".countdown")).to_have_text("Closed")
+
+
+def test_the_countdown_speaks_chinese_to_a_chinese_browser(page):
+    page.context.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
+    deadline = call_page_deadline(page)
+    page.clock.set_fixed_time(deadline - timedelta(days=4, hours=3, minutes=20))
+    page.reload()
+    expect(page.locator("[data-countdown]")).to_have_text("4天 3小时")
+    page.clock.set_fixed_time(deadline + timedelta(seconds=1))
+    page.reload()
+    expect(page.locator(".countdown")).to_have_text("已截止")

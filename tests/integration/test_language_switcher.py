@@ -9,6 +9,7 @@ import pytest
 from babel.support import Translations
 
 from grants.audit.models import AuditEvent
+from grants.templating import language_switch_target
 from tests.e2e.languages import CATALOGUES
 from tests.integration.conftest import post_form
 
@@ -113,3 +114,16 @@ def test_dates_and_money_follow_the_language(client, factory):
     assert "¥1,800,000.00" in chinese.replace("CN¥", "") and "CN¥" not in chinese
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", chinese)
     assert not re.search(r"\d{4}年", english)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "back"),
+    [
+        ("GET", "/calls?page=2", "/calls?page=2"),
+        ("POST", "/profile", "/profile"),  # a form answered with its errors: the form again
+        ("POST", "/language", "/"),  # an address with no page to show: the home page
+    ],
+)
+def test_the_switcher_returns_to_a_page_that_can_be_shown(app, method, path, back):
+    with app.test_request_context(path, method=method):
+        assert language_switch_target() == back

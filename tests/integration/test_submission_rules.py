@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_babel import refresh
 
 from grants.applications.services import budget, confirmations, team
 from grants.applications.services.answers import questions_for
@@ -232,3 +233,15 @@ def test_a_pending_lead_blocks_submission_even_where_leads_per_country_are_not_r
     assert "Late Lead has not accepted the invitation yet; wait for them or remove them." in [
         gap.message for gap in gaps(application, utcnow())
     ]
+
+
+def test_a_draft_withdrawn_by_a_reader_of_chinese_is_stored_as_draft_n_in_english(factory, app):
+    """What the outbox keeps is read later in each recipient's language, so it is never written in
+    the language of the person who acted."""
+    application = factory.complete_application()
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        refresh()  # forget the language the factory's own calls settled on
+        assert application.display_reference != f"Draft {application.id}"  # the page says 草稿
+        withdraw_application(application.lead_applicant, application, "", utcnow())
+    references = {row.context["reference"] for row in factory.outbox("application_withdrawn")}
+    assert references == {f"Draft {application.id}"}

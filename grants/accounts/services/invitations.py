@@ -33,7 +33,7 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
     existing_user = find_user_by_email(email)
     if existing_user is not None and existing_user.has_role(role):
         raise Conflict(
-            _("%(name)s is already a %(role)s.", name=existing_user.full_name, role=str(role.label).lower()),
+            _("%(name)s is already a %(role)s.", name=existing_user.full_name, role=role.label.lower()),
             field="email",
         )
     now = utcnow()

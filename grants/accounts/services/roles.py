@@ -19,7 +19,7 @@ def grant_role(actor: User | None, target: User, role: Role, *, via_invitation: 
         raise PermissionDenied(_("You cannot grant this role."))
     if target.has_role(role):
         raise Conflict(
-            _("%(name)s is already a %(role)s.", name=target.full_name, role=str(role.label).lower())
+            _("%(name)s is already a %(role)s.", name=target.full_name, role=role.label.lower())
         )
     target.role_rows.append(UserRole(role=role.value, granted_by_id=getattr(actor, "id", None)))
     record(actor or target, "role.granted", target, {"roles": [None, role.value]})
@@ -37,7 +37,7 @@ def revoke_role(actor: User, target: User, role: Role) -> None:
         raise PermissionDenied(_("You cannot revoke this role (administrators keep their own)."))
     row = next((row for row in target.role_rows if row.role == role.value), None)
     if row is None:
-        raise Conflict(_("%(name)s is not a %(role)s.", name=target.full_name, role=str(role.label).lower()))
+        raise Conflict(_("%(name)s is not a %(role)s.", name=target.full_name, role=role.label.lower()))
     target.role_rows.remove(row)
     record(actor, "role.revoked", target, {"roles": [role.value, None]})
 

@@ -32,7 +32,7 @@ def accept_invitation(token: str):
         accepted = invitations.accept_invitation(current_user, token)
     except InvalidToken as error:
         return link_problem(error)
-    flash_success(_("Welcome: you are now a %(role)s.", role=str(Role(accepted.role).label).lower()))
+    flash_success(_("Welcome: you are now a %(role)s.", role=Role(accepted.role).label.lower()))
     return redirect(url_for("core.home"))
 
 

@@ -10,14 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from grants.accounts.models import User
-from grants.accounts.reference import reading_language
 from grants.applications.models import Application, BudgetCategory, BudgetLine
 from grants.applications.services.common import require_editable
 from grants.audit.services import record
 from grants.calls.models import CallFunder
 from grants.errors import NotFound, ValidationError
-from grants.i18n import FORMAT_LOCALES
-from grants.money import format_money, parse_amount
+from grants.money import format_money, parse_amount, reader_money
 
 MAX_BUDGET_LINES = 200
 CATEGORY_LABELS = {
@@ -115,16 +113,12 @@ class FunderTotal:
 
     @property
     def text(self) -> str:
-        return money_text(self.total_minor, self.call_funder.currency)
+        return reader_money(self.total_minor, self.call_funder.currency)
 
     @property
     def maximum_text(self) -> str:
-        return money_text(self.call_funder.max_request_minor, self.call_funder.currency)
+        return reader_money(self.call_funder.max_request_minor, self.call_funder.currency)
 
-
-def money_text(minor: int, currency: str) -> str:
-    """An amount as the reader writes money (the audit log keeps ``format_money``'s English)."""
-    return format_money(minor, currency, locale=FORMAT_LOCALES[reading_language()])
 
 
 def funder_totals(application: Application) -> list[FunderTotal]:

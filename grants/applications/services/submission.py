@@ -121,7 +121,7 @@ def withdraw_application(actor: User, application: Application, reason: str, now
         "application_withdrawn",
         f"application_withdrawn:{application.id}",
         {
-            "reference": application.display_reference,
+            "reference": application.record_reference,
             "title": application.title,
             "by": actor.full_name,
             "reason": reason,

@@ -13,14 +13,14 @@ from grants.applications.models import BudgetCategory
 from grants.applications.services.budget import CATEGORY_LABELS
 from grants.audit.services import record
 from grants.awards.models import Award, AwardBudgetLine, Milestone
-from grants.awards.reading import long_day, money_text
+from grants.awards.reading import long_day
 from grants.awards.services.mail import email_award_team
 from grants.awards.services.offers import require_managing
 from grants.awards.services.schedules import moves_text, schedule_reports
 from grants.awards.states import AwardState, PaymentState, check_award_transition
 from grants.database import lock_and_reload
 from grants.errors import Conflict, ValidationError
-from grants.money import format_money, parse_amount
+from grants.money import format_money, parse_amount, reader_money
 from grants.security.predicates import team_membership
 
 REASON_LIMIT = 2000
@@ -117,7 +117,7 @@ def transfer_budget(
             _(
                 "%(category)s has %(amount)s to move.",
                 category=CATEGORY_LABELS.get(from_category, from_category.capitalize()),
-                amount=money_text(source.amount_minor if source else 0, funding.currency),
+                amount=reader_money(source.amount_minor if source else 0, funding.currency),
             ),
             field="amount",
         )

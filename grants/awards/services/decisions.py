@@ -21,7 +21,6 @@ from grants.applications.services.common import notify_team
 from grants.applications.states import ApplicationState, check_application_transition
 from grants.audit.services import diff, record
 from grants.awards.models import Award, Decision, DecisionAmount
-from grants.awards.reading import money_text
 from grants.awards.services.envelopes import committed_by_funder, overspend_message, overspent
 from grants.awards.services.feedback import released_feedback
 from grants.awards.services.mail import decision_link
@@ -33,7 +32,7 @@ from grants.calls.states import CallState
 from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied, ValidationError
 from grants.extensions import db
-from grants.money import format_money, parse_amount
+from grants.money import format_money, parse_amount, reader_money
 from grants.reviews.services.invitations import close_unfinished_assignments
 from grants.reviews.services.pool import REVIEWABLE_STATES, reviewable_applications
 from grants.security.predicates import can_decide, can_manage_calls
@@ -130,7 +129,7 @@ def parse_award_amounts(application: Application, amounts: dict[int, str]) -> di
                 _(
                     "%(funder)s gives at most %(amount)s to one application.",
                     funder=entry.funder.short_name,
-                    amount=money_text(entry.max_request_minor, entry.currency),
+                    amount=reader_money(entry.max_request_minor, entry.currency),
                 ),
                 field=field,
             )
@@ -291,7 +290,7 @@ def _publish(actor: User, decision: Decision, now: datetime) -> None:
         "decision_released",
         f"decision_released:{application.id}:{outcome.value}",
         {
-            "reference": application.display_reference,
+            "reference": application.record_reference,
             "title": application.title,
             "call": application.call.title,
             "outcome": outcome.value,
@@ -346,8 +345,8 @@ def decide_reserve(
                 _(
                     "%(funder)s has %(room)s left in its envelope; this award needs %(needed)s.",
                     funder=entry.funder.short_name,
-                    room=money_text(room, entry.currency),
-                    needed=money_text(extra, entry.currency),
+                    room=reader_money(room, entry.currency),
+                    needed=reader_money(extra, entry.currency),
                 ),
                 field=f"amount_{entry.id}",
             )

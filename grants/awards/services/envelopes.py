@@ -16,10 +16,10 @@ from sqlalchemy import ColumnElement, func, select
 
 from grants.applications.models import Application
 from grants.awards.models import Award, Decision, DecisionAmount, Payment
-from grants.awards.reading import money_text
 from grants.awards.states import COMMITTED_PAYMENT_STATES, DecisionState, Outcome
 from grants.calls.models import Call, CallFunder
 from grants.extensions import db
+from grants.money import reader_money
 from grants.reviews.services.pool import REVIEWABLE_STATES
 
 
@@ -49,7 +49,7 @@ class EnvelopePosition:
         return self.over_minor > 0
 
     def text(self, minor: int) -> str:
-        return money_text(minor, self.currency)
+        return reader_money(minor, self.currency)
 
 
 def committed_by_funder(call: Call) -> dict[int, int]:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 from grants.accounts.models import User
 from grants.applications.models import Application, TeamMember
 from grants.awards.models import Award, AwardFunding, Milestone, Payment, Report, ReportFile
-from grants.awards.reading import money_text
 from grants.awards.services.offers import lead_members, offer_lapsed
 from grants.awards.states import (
     COMMITTED_PAYMENT_STATES,
@@ -26,6 +25,7 @@ from grants.awards.states import (
 )
 from grants.calls.models import Call, CallFunder, Funder
 from grants.extensions import db
+from grants.money import reader_money
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ class FunderTotal:
     to_pay_minor: int
 
     def text(self, minor: int) -> str:
-        return money_text(minor, self.currency)
+        return reader_money(minor, self.currency)
 
 
 def portfolio_totals(filters: PortfolioFilters, now: datetime) -> list[FunderTotal]:
@@ -225,7 +225,7 @@ def due_items(award: Award, now: datetime, today: date) -> list[DueItem]:
                         "Payment %(number)s from %(funder)s: %(amount)s",
                         number=payment.sequence,
                         funder=payment.call_funder.funder.short_name,
-                        amount=money_text(payment.amount_minor, payment.currency),
+                        amount=reader_money(payment.amount_minor, payment.currency),
                     ),
                     False,
                 )

@@ -13,7 +13,7 @@ from grants.awards.forms import (
     ReasonForm,
     TransferForm,
 )
-from grants.awards.reading import long_day, money_text
+from grants.awards.reading import long_day
 from grants.awards.services import changes
 from grants.awards.services.offers import extend_offer, move_start, withdraw_offer
 from grants.awards.services.payments import award_today, payment_blockers, release_payment
@@ -23,6 +23,7 @@ from grants.awards.views.blueprint import LOAD_AWARD, LOAD_PAYMENT, bp, form_pag
 from grants.calls.services.listing import staff_calls
 from grants.calls.services.programmes import list_funders
 from grants.choices import options
+from grants.money import reader_money
 from grants.numbers import whole_number
 from grants.security.policy import OFFICER, declare
 from grants.security.predicates import can_manage_award, can_release_payment
@@ -207,7 +208,7 @@ def release_payment_page(payment):
     form = PaymentForm()
     if request.method == "GET":
         form.paid_on.data = today
-    amount = money_text(payment.amount_minor, payment.currency)
+    amount = reader_money(payment.amount_minor, payment.currency)
     return award_form(
         award,
         form,

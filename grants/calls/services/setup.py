@@ -12,7 +12,7 @@ from grants.calls.models import Call, CallFunder, CallPriorityArea, Funder, Rubr
 from grants.calls.services.guards import require_content_editable, require_structure_editable
 from grants.errors import Conflict, NotFound, ValidationError
 from grants.extensions import db
-from grants.money import format_money, parse_amount
+from grants.money import format_money, parse_amount, reader_money
 
 MAX_PRIORITY_AREAS = 30
 
@@ -37,7 +37,7 @@ def add_call_funder(
         raise ValidationError(
             _(
                 "The maximum request must be more than zero and at most the envelope (%(envelope)s).",
-                envelope=format_money(envelope_minor, funder.currency),
+                envelope=reader_money(envelope_minor, funder.currency),
             ),
             field="max_request",
         )

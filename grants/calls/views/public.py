@@ -1,19 +1,17 @@
 """The public list of open and upcoming calls, and a call's own page."""
 
-from babel.lists import format_list
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from grants.accounts.reference import country_name
+from grants.accounts.reference import country_list, country_name
 from grants.applications.services.listing import my_applications
-from grants.calls.deadlines import date_locale, deadline_views, in_final_days, time_left
+from grants.calls.deadlines import deadline_views, in_final_days, time_left
 from grants.calls.forms import CallFilterForm
 from grants.calls.services.listing import CallFilters, filter_options, public_calls
 from grants.calls.views.blueprint import LOAD_CALL, bp
 from grants.choices import options
 from grants.markdown_text import render_markdown
-from grants.money import format_money
 from grants.numbers import whole_number
 from grants.security.policy import PUBLIC, declare
 from grants.security.predicates import can_see_call
@@ -72,17 +70,9 @@ def show(call):
         opens=deadline_views(call.opens_at, call.time_zone, _viewer_zone()),
         countdown=in_final_days(call.closes_at, now),
         time_left=time_left(call.closes_at, now),
-        format_money=format_money,
         my_applications=mine,
-        lead_countries=_country_list(call.countries),
+        lead_countries=country_list(call.countries),
     )
-
-
-def _country_list(codes: list[str]) -> str:
-    """ "United Kingdom, China"; in Chinese "英国和中国"."""
-    names = [country_name(code) for code in codes]
-    locale_name = date_locale()
-    return format_list(names, locale=locale_name) if locale_name and names else ", ".join(names)
 
 
 def _viewer_zone() -> str | None:

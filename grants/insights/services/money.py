@@ -18,7 +18,7 @@ from grants.calls.models import CallFunder, Funder
 from grants.extensions import db
 from grants.insights.services.applications import RECEIVED_STATES
 from grants.insights.services.scope import FigureScope
-from grants.money import format_money
+from grants.money import reader_money
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class FunderMoney:
     awarded_minor: int
 
     def text(self, minor: int) -> str:
-        return format_money(minor, self.currency)
+        return reader_money(minor, self.currency)
 
 
 def money_by_funder(scope: FigureScope) -> list[FunderMoney]:

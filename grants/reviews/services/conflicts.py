@@ -20,7 +20,7 @@ from grants.calls.models import Call
 from grants.errors import Conflict, NotFound, ValidationError
 from grants.extensions import db
 from grants.reviews.detection import detect_conflicts
-from grants.reviews.models import ConflictOfInterest, ReviewAssignment
+from grants.reviews.models import DECLARED_CONFLICT, RECORDED_CONFLICT, ConflictOfInterest, ReviewAssignment
 from grants.reviews.people import reviewer_person, team_people
 from grants.reviews.services.pool import (
     REVIEWABLE_STATES,
@@ -96,7 +96,7 @@ def declare_conflict(
         ConflictSource.DECLARED,
         clean_reason(reason, _("Say briefly how you know the applicants.")),
     )
-    _cancel_active(actor, assignment.application, actor, "The reviewer declared a conflict of interest.", now)
+    _cancel_active(actor, assignment.application, actor, DECLARED_CONFLICT, now)
     return conflict
 
 
@@ -116,7 +116,7 @@ def set_officer_conflict(
         ConflictSource.OFFICER,
         clean_reason(reason, _("Give the reason for the conflict.")),
     )
-    _cancel_active(actor, application, reviewer, "An officer recorded a conflict of interest.", now)
+    _cancel_active(actor, application, reviewer, RECORDED_CONFLICT, now)
     return conflict
 
 

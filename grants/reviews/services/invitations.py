@@ -20,7 +20,7 @@ from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from grants.extensions import db
 from grants.links import external_url
 from grants.reviews.detection import describe_reason
-from grants.reviews.models import ReviewAssignment
+from grants.reviews.models import PANEL_DECIDED, ReviewAssignment
 from grants.reviews.services.mail import email_reviewer
 from grants.reviews.services.pool import (
     REVIEWABLE_STATES,
@@ -149,7 +149,7 @@ def invite(
         assignment,
         "review_invitation",
         f"review-invitation-{assignment.id}",
-        reference=application.display_reference,
+        reference=application.record_reference,
         due_at=call.review_due_at.isoformat() if call.review_due_at else None,
         link=external_url("reviews.invitation", assignment_id=assignment.id),
     )
@@ -268,7 +268,7 @@ def close_unfinished_assignments(actor: User, application: Application, now: dat
         _cancel(
             actor,
             assignment,
-            "The panel has decided on this proposal, so the review is no longer needed.",
+            PANEL_DECIDED,
             now,
         )
     return len(unfinished)

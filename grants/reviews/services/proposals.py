@@ -87,7 +87,7 @@ def propose_assignment(
             "shortfalls": [
                 {
                     "application_id": built.applications[s.application].id,
-                    "reference": built.applications[s.application].display_reference,
+                    "reference": built.applications[s.application].record_reference,
                     "missing": s.missing,
                     "reason": s.reason,
                     "eligible": s.eligible,

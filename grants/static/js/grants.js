@@ -52,7 +52,8 @@ function startCountdown(element) {
   const tick = () => {
     let seconds = Math.max(0, Math.floor((until - Date.now()) / 1000));
     if (seconds === 0) {
-      element.textContent = say("closed");
+      // The whole phrase ("3 days left"), not just the number, becomes "Closed".
+      element.parentElement.textContent = say("closed");
       return;
     }
     const days = Math.floor(seconds / 86400);
@@ -75,7 +76,7 @@ function startCountdown(element) {
 }
 
 // Zones whose everyday name is not their city, as on the server (grants/calls/deadlines.py).
-const ZONE_NAMES = { "Asia/Shanghai": "Beijing", "Asia/Chongqing": "Beijing", "Etc/UTC": "UTC", UTC: "UTC" };
+const ZONE_NAMES = { "Asia/Shanghai": "beijing", "Asia/Chongqing": "beijing", "Etc/UTC": "UTC", UTC: "UTC" };
 
 // For visitors whose zone the server does not know: add the time in the browser's own zone.
 function addBrowserTime(element) {
@@ -88,7 +89,7 @@ function addBrowserTime(element) {
   if (format(browserZone) === format(element.dataset.zone) || element.nextElementSibling?.classList.contains("muted")) {
     return;
   }
-  const place = ZONE_NAMES[browserZone] || browserZone.split("/").pop().replaceAll("_", " ");
+  const place = say(ZONE_NAMES[browserZone] || "") || browserZone.split("/").pop().replaceAll("_", " ");
   const hour = new Intl.DateTimeFormat(pageLocale(), { timeZone: browserZone, hour: "2-digit", minute: "2-digit" }).format(when);
   const day = new Intl.DateTimeFormat(pageLocale(), { timeZone: browserZone, weekday: "short", day: "numeric", month: "short" }).format(when);
   const note = document.createElement("span");
