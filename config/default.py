@@ -98,7 +98,8 @@ class DefaultConfig:
     def from_environment(cls) -> dict:
         """Settings read when the app is created (not at import, so tests can set them). A real
         mail server and the address its links use may be given here too."""
-        optional = {name: os.environ[name] for name in ("SMTP_URL", "PUBLIC_BASE_URL") if os.environ.get(name)}
+        given = ("SMTP_URL", "PUBLIC_BASE_URL")
+        optional = {name: os.environ[name] for name in given if os.environ.get(name)}
         return {"INSTANCE_PATH": os.environ.get("GRANTS_INSTANCE_PATH"), **optional, **delivery_tuning()}
 
     @staticmethod
