@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import func, select
 
 from grants.accounts.reference import country_name
@@ -99,7 +100,7 @@ class Dashboard:
         values = [
             (_("Requested"), money.requested_minor),
             (envelope, money.envelope_minor),
-            (_("Awarded"), money.awarded_minor),
+            (pgettext("money", "Awarded"), money.awarded_minor),
         ]
         return bar_chart(
             f"{money.funder} ({money.currency})",
