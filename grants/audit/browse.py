@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
@@ -155,6 +156,27 @@ def audit_page(
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     )
     return db.paginate(statement, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)
+
+
+# What each kind of object is called on the page; the filter keeps the stored (model) name.
+SUBJECT_LABELS = {
+    "Application": _l("Application"),
+    "Award": _l("Award"),
+    "Call": _l("Call"),
+    "Funder": _l("Funder"),
+    "Programme": _l("Programme"),
+    "ReviewAssignment": _l("Review invitation"),
+    "ReviewerProfile": _l("Reviewer profile"),
+    "AssignmentProposal": _l("Proposed assignment"),
+    "User": _l("Account"),
+    "RoleInvitation": _l("Role invitation"),
+    "OutboxMessage": _l("Email message"),
+    "Institution": _l("Institution"),
+}
+
+
+def subject_label(subject_type: str) -> str:
+    return str(SUBJECT_LABELS.get(subject_type, subject_type))
 
 
 def subject_types() -> list[str]:

@@ -21,7 +21,7 @@ def record(
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,
-        subject_type=type(subject).__name__,
+        subject_type=subject.__class__.__name__,  # the model's name, through current_user's proxy too
         subject_id=getattr(subject, "id", None),
         changes=changes or {},
         occurred_at=utcnow(),  # when the change happened, not when the session next flushes

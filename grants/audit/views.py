@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from grants.audit.browse import action_prefixes, audit_page, change_lines, parse_filters, subject_types
+from grants.audit.browse import (
+    action_prefixes,
+    audit_page,
+    change_lines,
+    parse_filters,
+    subject_label,
+    subject_types,
+)
 from grants.audit.models import AuditEvent
 from grants.audit.redaction import conflicted_events
 from grants.security.policy import ADMIN, OFFICER, STAFF, Access, Policy, declare
@@ -53,5 +60,6 @@ def log():
         types=subject_types(),
         prefixes=action_prefixes(),
         subject_url=subject_url,
+        subject_label=subject_label,
         change_lines=change_lines,
     )

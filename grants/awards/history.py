@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from grants.awards.states import AwardState, ReportState
+
 CHANGES = {
     "award.offered": _l("Offered"),
     "award.agreement_accepted": _l("Agreement accepted"),
@@ -61,6 +63,15 @@ def change_label(action: str) -> str:
     if label is not None:
         return str(label)
     return action.split(".", 1)[-1].replace("_", " ").capitalize()
+
+
+def value_label(key: str, value: object) -> object:
+    """A recorded state ("offered") in the reader's words; any other value as recorded."""
+    if key == "state" and isinstance(value, str):
+        for states in (AwardState, ReportState):
+            if value in states._value2member_map_:
+                return states(value).local_label
+    return value
 
 
 def field_label(key: str) -> str:

@@ -251,9 +251,9 @@ def test_admins_get_links_only_to_pages_they_may_open(client, factory, sign_in, 
     add_event(db_session, subject_type="OutboxMessage", subject_id=9)
 
     page = client.get(PAGE, query_string={"action": "probe."}).get_data(as_text=True)
-    assert f'<a href="/admin/users/{admin.id}">User {admin.id}</a>' in page
+    assert f'<a href="/admin/users/{admin.id}">Account {admin.id}</a>' in page
     assert 'href="/awards/5"' not in page and "Award 5" in page  # an officer's page
-    assert "OutboxMessage 9" in page
+    assert "Email message 9" in page
 
 
 def test_changes_of_other_shapes_read_as_text(client, officer, db_session):
@@ -360,3 +360,14 @@ def test_administrators_never_see_who_reviews(client, factory, sign_in):
 
     assert "assignment.accepted" not in page and "assignment.invited" not in page
     assert "review.submitted" not in text_of(client.get(PAGE, query_string={"actor": reviewer.email}))
+
+
+def test_object_kinds_read_in_the_viewers_language_and_filter_by_their_stored_name(
+    client, factory, sign_in, db_session
+):
+    officer = factory.officer(language="zh_Hans")
+    sign_in(officer)
+    add_event(db_session, subject_type="ReviewAssignment", subject_id=3)
+    page = client.get(PAGE, query_string={"action": "probe."}).get_data(as_text=True)
+    assert '<option value="ReviewAssignment">评审邀请</option>' in page
+    assert "评审邀请 3" in page and "ReviewAssignment 3" not in page

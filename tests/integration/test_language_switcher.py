@@ -70,6 +70,7 @@ def test_a_signed_in_choice_is_kept_on_the_profile_and_audited(client, factory, 
     assert user.language == "zh_Hans"
     event = db_session.query(AuditEvent).filter_by(action="profile.updated", subject_id=user.id).one()
     assert event.changes == {"language": ["en", "zh_Hans"]}
+    assert event.subject_type == "User"  # not the name of current_user's proxy
     # The profile beats the browser.
     assert page_language(client.get("/profile", headers={"Accept-Language": "en"})) == "zh-Hans"
     # Choosing the language already chosen records nothing more.

@@ -84,3 +84,19 @@ def test_translations_keep_what_the_page_fills_in(pattern):
 
 def test_no_translation_is_marked_fuzzy():
     assert [message.id for message in catalogue() if message.id and message.fuzzy] == []
+
+
+def test_recorded_award_states_are_shown_in_the_readers_words():
+    """The award page's history keeps the audit's English values but names states for the reader."""
+    from flask import Flask
+    from flask_babel import Babel, force_locale
+
+    from grants.awards.history import value_label
+
+    app = Flask(__name__)
+    Babel(app, default_translation_directories=str(ROOT / "grants" / "translations"))
+    with app.app_context(), force_locale("zh_Hans"):
+        assert value_label("state", "offered") == catalogue().get("Offered").string
+        assert value_label("state", "changes_requested") == catalogue().get("Changes requested").string
+        assert value_label("state", "something else") == "something else"
+        assert value_label("reason", "offered") == "offered"

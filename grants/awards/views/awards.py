@@ -8,7 +8,7 @@ from flask_login import current_user
 from grants.applications.services.budget import CATEGORY_LABELS
 from grants.audit.services import history_of
 from grants.awards.forms import AgreementForm
-from grants.awards.history import change_label, field_label
+from grants.awards.history import change_label, field_label, value_label
 from grants.awards.letter import acceptance_text, build_letter, letter_opening
 from grants.awards.letter_pdf import render_letter_pdf
 from grants.awards.reading import long_day, short_day
@@ -103,4 +103,5 @@ def _letter_helpers() -> dict:
         "short_day": short_day,
         "change_label": change_label,
         "field_label": field_label,
+        "value_label": value_label,
     }
