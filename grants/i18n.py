@@ -16,7 +16,7 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import gettext
 from flask_login import current_user
 
-from grants.accounts.reference import FORMAT_LOCALES, LANGUAGES
+from grants.accounts.reference import FORMAT_LOCALES, LANGUAGES, reading_language
 from grants.extensions import babel
 
 SESSION_KEY = "language"
@@ -47,6 +47,27 @@ def format_moment(moment: datetime, zone: str, language: str) -> str:
 
 def format_day(day: date, language: str) -> str:
     return format_date(day, "long", locale=FORMAT_LOCALES.get(language, "en_GB"))
+
+
+# English days keep the strftime patterns the pages always used; Chinese gets CLDR's lengths.
+ENGLISH_DAYS = {"long": "%d %B %Y", "medium": "%d %b %Y"}
+
+
+def reader_day(day: date, length: str = "long") -> str:
+    """A day as the page's reader writes it: "05 December 2026" ("05 Dec 2026" for ``medium``),
+    "2026年12月5日" in Chinese. A datetime gives its own calendar day, unconverted."""
+    language = reading_language()
+    if language == "en":
+        return day.strftime(ENGLISH_DAYS[length])
+    return format_date(day, length, locale=FORMAT_LOCALES[language])
+
+
+def reader_moment(moment: datetime, zone: str) -> str:
+    """A deadline in ``zone`` for the page's reader: "05 December 2026 at 17:00 GMT" in English."""
+    language = reading_language()
+    if language == "en":
+        return moment.astimezone(ZoneInfo(zone)).strftime("%d %B %Y at %H:%M %Z")
+    return format_moment(moment, zone, language)
 
 
 def script_messages() -> dict[str, str]:

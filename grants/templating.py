@@ -3,14 +3,13 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from grants.accounts.reference import HTML_LANG, LANGUAGES, country_list, country_name, reading_language
 from grants.accounts.roles import Role
-from grants.i18n import FORMAT_LOCALES, script_messages
+from grants.i18n import reader_day, script_messages
 from grants.markdown_text import render_markdown
 from grants.money import reader_money
 from grants.reviews.models import system_reason_text
@@ -33,21 +32,16 @@ def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M %Z") -> str:
     if value is None:
         return ""
     local = value.astimezone(viewer_zone())
-    language = reading_language()
-    if language == "en":
+    if fmt in DATE_LENGTHS:
+        return reader_day(local, DATE_LENGTHS[fmt])
+    if reading_language() == "en":
         return local.strftime(fmt)
-    day = format_date(local, DATE_LENGTHS.get(fmt, "medium"), locale=FORMAT_LOCALES[language])
-    return day if fmt in DATE_LENGTHS else f"{day} {local.strftime('%H:%M %Z')}"
+    return f"{reader_day(local, 'medium')} {local.strftime('%H:%M %Z')}"
 
 
-def day(value: date | None, fmt: str = "%d %b %Y") -> str:
-    """A calendar day (no zone to convert) in the reader's language, as ``local_time`` writes days."""
-    if value is None:
-        return ""
-    language = reading_language()
-    if language == "en":
-        return value.strftime(fmt)
-    return format_date(value, DATE_LENGTHS.get(fmt, "medium"), locale=FORMAT_LOCALES[language])
+def day(value: date | None, length: str = "medium") -> str:
+    """A calendar day (no zone to convert): "05 Dec 2026", or "05 December 2026" when ``long``."""
+    return "" if value is None else reader_day(value, length)
 
 
 def language_switch_target() -> str:

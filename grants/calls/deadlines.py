@@ -25,12 +25,6 @@ def date_locale() -> str | None:
     return None if language == "en" else FORMAT_LOCALES[language]
 
 
-def long_date(moment: datetime) -> str:
-    """ "14 June 2018" in English, "2018年6月14日" in Chinese."""
-    locale_name = date_locale()
-    return format_date(moment, "long", locale=locale_name) if locale_name else f"{moment:%d %B %Y}"
-
-
 def zone_label(zone_name: str) -> str:
     if zone_name in ZONE_NAMES:
         return str(ZONE_NAMES[zone_name])

@@ -81,7 +81,6 @@ class Person:
         self.name = name
         self.email = email
         self.language = language
-        self.t = translator(language)
         self.password = DEMO_PASSWORD
         journey.data.extend([name, email])
 
@@ -131,7 +130,11 @@ class Person:
         html_lang = "zh-Hans" if language == "zh_Hans" else "en"
         expect(self.page.locator("html")).to_have_attribute("lang", html_lang)
         self.language = language
-        self.t = translator(language)
+
+    @property
+    def t(self):
+        """The person's words for the test's English: ``t("Sign in")`` reads 登录 in Chinese."""
+        return translator(self.language)
 
     def fits(self, width: int) -> None:
         """Nothing on the page is wider than a ``width``-pixel screen."""

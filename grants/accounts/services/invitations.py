@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.accounts.models import RoleInvitation, User
-from grants.accounts.reference import reading_language
 from grants.accounts.roles import Role
 from grants.accounts.services.common import find_user_by_email, normalise_email, token_digest
 from grants.accounts.services.roles import grant_role
 from grants.audit.services import record
 from grants.errors import Conflict, InvalidToken, PermissionDenied, ValidationError
 from grants.extensions import db
-from grants.i18n import format_day
+from grants.i18n import reader_day
 from grants.links import external_url
 from grants.notifications.services import queue_email
 from grants.security.predicates import can_invite
@@ -50,7 +49,7 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
             _(
                 "%(email)s was already invited on %(day)s; that invitation is still open.",
                 email=email,
-                day=_day(live.created_at),
+                day=reader_day(live.created_at),
             ),
             field="email",
         )
@@ -81,11 +80,6 @@ def invite_to_role(actor: User, *, email: str, role: Role, message: str = "") ->
     )
     return invitation
 
-
-def _day(moment) -> str:
-    """The day of ``moment`` as the reader writes it ("05 December 2026" in English)."""
-    language = reading_language()
-    return f"{moment:%d %B %Y}" if language == "en" else format_day(moment.date(), language)
 
 
 def find_live_invitation(token: str) -> RoleInvitation:

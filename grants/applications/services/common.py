@@ -4,7 +4,7 @@ anyone else saved since they loaded it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,13 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from grants.accounts.models import User
-from grants.accounts.reference import reading_language
 from grants.applications.models import Application
 from grants.applications.states import ApplicationState
 from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied
 from grants.extensions import db
-from grants.i18n import format_day, format_moment
+from grants.i18n import reader_moment
 from grants.notifications.services import queue_email
 from grants.security.predicates import can_lead_application, team_membership
 from grants.timeutil import DEFAULT_ZONE
@@ -65,17 +64,7 @@ def require_lead(actor: User, application: Application, refusal: str) -> None:
 
 def closing_time_text(application: Application) -> str:
     """When the call closes, in its own zone: "05 December 2026 at 17:00 GMT" in English."""
-    call = application.call
-    language = reading_language()
-    if language == "en":
-        return call.closes_at.astimezone(call.zone).strftime("%d %B %Y at %H:%M %Z")
-    return format_moment(call.closes_at, call.time_zone, language)
-
-
-def day_text(day: date) -> str:
-    """A day as the reader writes it: "05 December 2026" in English."""
-    language = reading_language()
-    return day.strftime("%d %B %Y") if language == "en" else format_day(day, language)
+    return reader_moment(application.call.closes_at, application.call.time_zone)
 
 
 EDITABLE_PARTS = {"details": "details_version", "answers": "answers_version"}

@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from grants.accounts.models import Institution, User
 from grants.applications.models import Application, MemberRole, TeamMember
 from grants.applications.services.answers import move_to_current_questions
-from grants.applications.services.common import claim_content_edit, day_text, require_editable
+from grants.applications.services.common import claim_content_edit, require_editable
 from grants.audit.services import record
 from grants.calls.models import Call
 from grants.calls.services.question_sets import current_question_set
 from grants.errors import Conflict, PermissionDenied, ValidationError
 from grants.extensions import db
+from grants.i18n import reader_day
 from grants.text_limits import count_words
 
 ABSTRACT_WORD_LIMIT = 500
@@ -155,7 +156,7 @@ def _clean_start(call: Call, start: date | None) -> date | None:
     closing_day = call.closes_at.astimezone(call.zone).date()
     if start <= closing_day:
         raise ValidationError(
-            _("Projects start after the call closes (%(day)s).", day=day_text(closing_day)),
+            _("Projects start after the call closes (%(day)s).", day=reader_day(closing_day)),
             field="start_date",
         )
     if start.year > closing_day.year + 3:

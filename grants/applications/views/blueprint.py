@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from grants.applications.services.budget import CATEGORY_LABELS, funder_totals
 from grants.applications.services.checklist import sections
-from grants.applications.services.common import day_text
 from grants.applications.services.confirmations import side_statuses
 from grants.applications.services.declarations import DECLARATION_TITLES
 from grants.applications.services.listing import find_application, find_attachment
@@ -41,5 +40,4 @@ def _budget_helpers() -> dict:
         "budget_categories": CATEGORY_LABELS,
         "declaration_titles": DECLARATION_TITLES,
         "side_statuses": side_statuses,
-        "day_text": day_text,
     }

@@ -13,13 +13,13 @@ from grants.applications.models import BudgetCategory
 from grants.applications.services.budget import CATEGORY_LABELS
 from grants.audit.services import record
 from grants.awards.models import Award, AwardBudgetLine, Milestone
-from grants.awards.reading import long_day
 from grants.awards.services.mail import email_award_team
 from grants.awards.services.offers import require_managing
 from grants.awards.services.schedules import moves_text, schedule_reports
 from grants.awards.states import AwardState, PaymentState, check_award_transition
 from grants.database import lock_and_reload
 from grants.errors import Conflict, ValidationError
+from grants.i18n import reader_day
 from grants.money import format_money, parse_amount, reader_money
 from grants.security.predicates import team_membership
 
@@ -55,7 +55,7 @@ def extend_award(actor: User, award: Award, new_end: date | None, reason: str) -
         raise ValidationError(_("Enter the new end date."), field="end_date")
     if new_end <= award.end_date:
         raise ValidationError(
-            _("The new end date must be after the current one, %(end)s.", end=long_day(award.end_date)),
+            _("The new end date must be after the current one, %(end)s.", end=reader_day(award.end_date)),
             field="end_date",
         )
     before = award.end_date
@@ -167,8 +167,8 @@ def terminate_award(actor: User, award: Award, effective: date | None, reason: s
         raise ValidationError(
             _(
                 "The end must fall within the award, %(start)s to %(end)s.",
-                start=long_day(award.start_date),
-                end=long_day(award.end_date),
+                start=reader_day(award.start_date),
+                end=reader_day(award.end_date),
             ),
             field="end_date",
         )

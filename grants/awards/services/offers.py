@@ -21,7 +21,6 @@ from grants.awards.models import (
     DecisionAmount,
     Payment,
 )
-from grants.awards.reading import moment_in
 from grants.awards.schedule import apportion, end_date_for, payment_schedule
 from grants.awards.services.mail import email_award_team, email_leads
 from grants.awards.services.schedules import moves_text, schedule_reports
@@ -29,6 +28,7 @@ from grants.awards.states import AwardState, PaymentState, ReportState, check_aw
 from grants.database import lock_and_reload
 from grants.errors import Conflict, PermissionDenied, ValidationError
 from grants.extensions import db
+from grants.i18n import reader_moment
 from grants.money import format_money
 from grants.security.predicates import can_accept_agreement, can_manage_award
 
@@ -166,7 +166,7 @@ def accept_agreement(actor: User, award: Award, now: datetime) -> Award:
             _(
                 "The offer had to be accepted by %(deadline)s. "
                 "Contact the programme officer, who can extend it.",
-                deadline=moment_in(award.offer_expires_at, award.call.time_zone),
+                deadline=reader_moment(award.offer_expires_at, award.call.time_zone),
             )
         )
     if any(a.user_id == actor.id for a in award.acceptances):

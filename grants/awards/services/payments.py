@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 from grants.accounts.models import User
 from grants.audit.services import record
 from grants.awards.models import Award, Payment
-from grants.awards.reading import long_day
 from grants.awards.services.completion import complete_if_finished
 from grants.awards.services.mail import email_award_team
 from grants.awards.services.offers import require_managing
 from grants.awards.states import AwardState, PaymentState, ReportState
 from grants.database import lock_and_reload
 from grants.errors import Conflict, ValidationError
+from grants.i18n import reader_day
 from grants.money import format_money
 
 # Why a report holds payments, by how it stands: the reason shown.
@@ -73,7 +73,7 @@ def payment_blockers(payment: Payment, today: date) -> list[str]:
     for report in award.reports:
         if report.holds_payments(today):
             reasons.append(
-                str(REPORT_WAIT[report.state]) % {"report": report.title, "due": long_day(report.due_date)}
+                str(REPORT_WAIT[report.state]) % {"report": report.title, "due": reader_day(report.due_date)}
             )
     return reasons
 

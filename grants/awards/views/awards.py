@@ -11,7 +11,6 @@ from grants.awards.forms import AgreementForm
 from grants.awards.history import change_label, field_label, value_label
 from grants.awards.letter import acceptance_text, build_letter, letter_opening
 from grants.awards.letter_pdf import render_letter_pdf
-from grants.awards.reading import long_day, short_day
 from grants.awards.services.offers import accept_agreement, lead_members, offer_lapsed
 from grants.awards.services.payments import award_today, payment_blockers
 from grants.awards.services.portfolio import due_items, holder_awards
@@ -99,8 +98,6 @@ def _letter_helpers() -> dict:
         "letter_opening": letter_opening,
         "acceptance_text": acceptance_text,
         "category_label": lambda category: CATEGORY_LABELS.get(category, category.capitalize()),
-        "long_day": long_day,
-        "short_day": short_day,
         "change_label": change_label,
         "field_label": field_label,
         "value_label": value_label,

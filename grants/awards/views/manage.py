@@ -13,7 +13,6 @@ from grants.awards.forms import (
     ReasonForm,
     TransferForm,
 )
-from grants.awards.reading import long_day
 from grants.awards.services import changes
 from grants.awards.services.offers import extend_offer, move_start, withdraw_offer
 from grants.awards.services.payments import award_today, payment_blockers, release_payment
@@ -23,6 +22,7 @@ from grants.awards.views.blueprint import LOAD_AWARD, LOAD_PAYMENT, bp, form_pag
 from grants.calls.services.listing import staff_calls
 from grants.calls.services.programmes import list_funders
 from grants.choices import options
+from grants.i18n import reader_day
 from grants.money import reader_money
 from grants.numbers import whole_number
 from grants.security.policy import OFFICER, declare
@@ -77,7 +77,7 @@ def extend(award):
         intro=_(
             "The award ends on %(end)s. An extension keeps the money as it is; "
             "reports not yet submitted move with the new end date.",
-            end=long_day(award.end_date),
+            end=reader_day(award.end_date),
         ),
         success=_("Extended. Reports still owed have moved with the new end date."),
         submit=_("Extend the award"),
@@ -141,8 +141,8 @@ def add_milestone(award):
         heading=_("Add a milestone: %(reference)s", reference=award.reference),
         intro=_(
             "Milestones fall within the award, %(start)s to %(end)s.",
-            start=long_day(award.start_date),
-            end=long_day(award.end_date),
+            start=reader_day(award.start_date),
+            end=reader_day(award.end_date),
         ),
         success=_("Milestone added."),
         submit=_("Add the milestone"),
@@ -175,8 +175,8 @@ def move_start_date(award):
         intro=_(
             "The offer runs from %(start)s to %(end)s. The project keeps its length; payments and reports "
             "are scheduled again, and the lead investigators are told.",
-            start=long_day(award.start_date),
-            end=long_day(award.end_date),
+            start=reader_day(award.start_date),
+            end=reader_day(award.end_date),
         ),
         success=_("The start date has moved; payments and reports follow it."),
         submit=_("Change the start date"),
@@ -227,7 +227,7 @@ def release_payment_page(payment):
         ),
         intro=_(
             "Scheduled for %(due)s on %(reference)s. Record it once the money has been sent.",
-            due=long_day(payment.due_on),
+            due=reader_day(payment.due_on),
             reference=award.reference,
         ),
         success=_("Payment of %(amount)s recorded. The team has been told.", amount=amount),

@@ -7,13 +7,13 @@ from flask_login import current_user
 
 from grants.applications.storage import send_stored_pdf
 from grants.awards.forms import AchievedForm, ReportFileForm, ReportForm, ReportReviewForm
-from grants.awards.reading import long_day
 from grants.awards.services import reports as report_services
 from grants.awards.services.changes import mark_milestone_achieved
 from grants.awards.services.payments import award_today
 from grants.awards.views.blueprint import LOAD_MILESTONE, LOAD_REPORT, LOAD_REPORT_FILE, bp, form_page
 from grants.errors import DomainError, NotFound, PermissionDenied
 from grants.extensions import db
+from grants.i18n import reader_day
 from grants.security.policy import OFFICER, SIGNED_IN, declare
 from grants.security.predicates import (
     can_download_report_file,
@@ -144,7 +144,7 @@ def milestone_achieved(milestone):
         form,
         lambda: mark_milestone_achieved(current_user, milestone, form.achieved_on.data, form.note.data or ""),
         heading=_("Milestone achieved: %(title)s", title=milestone.title),
-        intro=_("Due %(date)s.", date=long_day(milestone.due_date)),
+        intro=_("Due %(date)s.", date=reader_day(milestone.due_date)),
         back=url_for(".show", award_id=milestone.award_id),
         back_label=milestone.award.reference,
         success=_("Milestone recorded as achieved."),

@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.audit.services import diff, record
-from grants.calls.deadlines import long_date
 from grants.calls.models import Call, Programme
 from grants.calls.services.guards import require_content_editable, require_officer
 from grants.calls.states import CallState
 from grants.errors import Conflict, ValidationError
 from grants.extensions import db
+from grants.i18n import reader_day
 
 PREFIX_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 # Fixed once researchers apply: they plan their proposals (and anonymise them) around these.
@@ -54,7 +54,7 @@ def local_to_utc(value: datetime | None, zone_name: str, field: str = "opens_loc
     first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
         skipped = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
-        when = {"time": f"{value:%H:%M}", "date": long_date(value), "zone": zone_name}
+        when = {"time": f"{value:%H:%M}", "date": reader_day(value), "zone": zone_name}
         if skipped:
             message = _(
                 "%(time)s on %(date)s does not exist (the clocks go forward) in %(zone)s; "
