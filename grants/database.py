@@ -4,6 +4,8 @@ Services only ``flush()``. A request that answers below 400 is committed once, a
 anything else is rolled back, so a refused action changes nothing.
 """
 
+import os
+import weakref
 from typing import Any
 
 from flask import Flask, Response
@@ -11,6 +13,18 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from grants.extensions import db
+
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _fresh_pools_after_fork() -> None:
+    """A process forked from this one (gunicorn's workers, with ``preload_app``) opens its own
+    connections rather than sharing the parent's: SQLAlchemy's documented recipe."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_fresh_pools_after_fork)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -43,6 +57,7 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        _ENGINES.update(db.engines.values())
 
     @app.after_request
     def _commit_successful_request(response: Response) -> Response:

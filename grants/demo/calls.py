@@ -50,6 +50,19 @@ AREAS = [
     "Environmental technology",
     "Agricultural science",
 ]
+FLAGSHIP_QUESTIONS = (
+    QuestionSpec(
+        "long_text",
+        "How will the partnership share data and materials between the UK and China?",
+        "Cover access, storage and any export rules.",
+        word_limit=300,
+    ),
+    QuestionSpec(
+        "single_choice",
+        "Technology readiness level at the end of the project",
+        options=["TRL 1-3", "TRL 4-6", "TRL 7-9"],
+    ),
+)
 CRITERIA = [
     ("Scientific excellence", "Quality, novelty and ambition of the research.", 40),
     ("Partnership", "Balance and strength of the UK-China collaboration.", 30),
@@ -80,7 +93,7 @@ def seed_demo_calls(now: datetime) -> int | None:
     )
     db.session.flush()
     closing_day = (now + timedelta(days=4)).date()
-    flagship = _call(
+    flagship = make_call(
         officer,
         programme,
         "2018 Flagship Challenge: agricultural science and technology",
@@ -89,23 +102,11 @@ def seed_demo_calls(now: datetime) -> int | None:
         closes=datetime(closing_day.year, closing_day.month, closing_day.day, 16, 0),
         funders=(uk, cn),
     )
-    for spec in (
-        QuestionSpec(
-            "long_text",
-            "How will the partnership share data and materials between the UK and China?",
-            "Cover access, storage and any export rules.",
-            word_limit=300,
-        ),
-        QuestionSpec(
-            "single_choice",
-            "Technology readiness level at the end of the project",
-            options=["TRL 1-3", "TRL 4-6", "TRL 7-9"],
-        ),
-    ):
+    for spec in FLAGSHIP_QUESTIONS:
         add_question(officer, flagship, spec)
     lifecycle.open_call(officer, flagship, now)
     upcoming_day = (now + timedelta(days=30)).date()
-    upcoming = _call(
+    upcoming = make_call(
         officer,
         programme,
         "2019 Flagship Challenge: renewable energy for rural communities",
@@ -116,12 +117,12 @@ def seed_demo_calls(now: datetime) -> int | None:
     )
     lifecycle.open_call(officer, upcoming, now)
     _joint_draft(flagship, now)
-    seed_review_call(now, officer, _call)
-    seed_decided_call(now, officer, _call)
+    seed_review_call(now, officer, make_call)
+    seed_decided_call(now, officer, make_call)
     return 4
 
 
-def _call(
+def make_call(
     officer: User,
     programme: Programme,
     title: str,
@@ -131,6 +132,7 @@ def _call(
     closes: datetime,
     funders,
     review_due: datetime | None = None,
+    time_zone: str = "Europe/London",
 ) -> Call:
     call = calls.create_call(
         officer,
@@ -140,7 +142,7 @@ def _call(
             reference_prefix=prefix,
             summary=SUMMARY,
             guidance=GUIDANCE,
-            time_zone="Europe/London",
+            time_zone=time_zone,
             opens_local=opens.replace(tzinfo=None),
             closes_local=closes,
             min_duration_months=24,
