@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup db demo lint clean translations
+.PHONY: run test setup db demo lint clean translations bench-setup
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ translations: setup
 	mkdir -p instance
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o instance/messages.pot .
 	$(BIN)/pybabel update -i instance/messages.pot -d grants/translations --no-fuzzy-matching --ignore-obsolete
+
+# Locust and pyinstrument, for bench/deadline_rush.py and bench/profile_requests.py.
+bench-setup: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 
 lint: setup
 	$(BIN)/ruff check grants config workers tests bench

@@ -7,7 +7,7 @@ Locust (``bench/rush/locustfile.py``) then runs five phases against it:
 1. the ceiling: ``--writers`` users POST to a minimal Flask + SQLAlchemy app
    (``bench/rush/ceiling_app.py``) that inserts one row per request, same gunicorn settings, same
    database;
-2. writes: as many users sign in and save and submit drafts without pausing;
+2. writes: as many users sign in, open a draft, save it ten times and submit it, without pausing;
 3. the ceiling again, so a drift of the machine shows;
 4. a burst of 100 sign-ins at once, while the machine's used memory is sampled every 50 ms;
 5. the rush: ``--users`` people (four researchers for each reader) arriving together, thinking

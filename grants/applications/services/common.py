@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from grants.accounts.models import User
 from grants.applications.models import Application
@@ -94,12 +95,15 @@ def claim_content_edit(
                 Application.content_updated_by_id: actor.id,
             }
         )
+        .returning(column, Application.content_updated_at, Application.content_updated_by_id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    claimed = result.one_or_none()
+    if claimed is None:
         db.session.refresh(application)
         raise Conflict(stale_edit_message(actor, application))
-    db.session.refresh(application, [column.key, "content_updated_at", "content_updated_by_id"])
+    for key, value in zip((column.key, "content_updated_at", "content_updated_by_id"), claimed, strict=True):
+        set_committed_value(application, key, value)
 
 
 def stale_edit_message(actor: User, application: Application) -> str:
