@@ -135,7 +135,8 @@ class TeamMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254))
+    # Indexed: each person's applications page looks up invitations sent to their address.
+    email: Mapped[str] = mapped_column(String(254), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default=MemberRole.CO_INVESTIGATOR)
     country: Mapped[str] = mapped_column(String(2))

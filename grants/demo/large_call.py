@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from grants.accounts.models import Institution, User, UserRole
-from grants.applications.models import Application, BudgetLine, TeamMember
+from grants.applications.models import Application, BudgetLine, MemberRole, TeamMember
 from grants.applications.states import ApplicationState
 from grants.awards.models import Award, AwardFunding, Decision, DecisionAmount, Payment
 from grants.awards.states import AwardState, DecisionState, PaymentState
@@ -63,6 +63,7 @@ class _Plan:
     rng: random.Random
     now: datetime
     tag: str
+    decided: bool = True
 
 
 def seed_large_call(
@@ -72,10 +73,15 @@ def seed_large_call(
     reviewers: int | None = None,
     seed: int = 2018,
     now: datetime | None = None,
+    decided: bool = True,
 ) -> LargeCall:
     """Write a closed, decided call with ``applications`` applications and ``reviews`` reviews
     (three per application by default) from ``reviewers`` reviewers (one per ten applications,
-    at least ten), plus an officer to look at it. Only flushes; the caller commits."""
+    at least ten), plus an officer to look at it. Only flushes; the caller commits.
+
+    With ``decided=False`` the call is still in review, as the panel ranks it: received
+    applications are under review and nothing is decided or awarded (the random draws stay the
+    same, so the reviews are too)."""
     plan = _Plan(
         applications=applications,
         reviews=3 * applications if reviews is None else reviews,
@@ -83,6 +89,7 @@ def seed_large_call(
         rng=random.Random(seed),  # noqa: S311  (repeatable test data, not secrets)
         now=now or utcnow(),
         tag=secrets.token_hex(3),
+        decided=decided,
     )
     officer = _officer(plan)
     call = _call(plan, officer)
@@ -91,8 +98,49 @@ def seed_large_call(
     received = _received(app_ids)
     _budgets(plan, call, app_ids)
     review_count = _reviews(plan, call, received, officer)
-    award_count = _decisions_and_awards(plan, call, received, officer)
+    award_count = _decisions_and_awards(plan, call, received, officer) if decided else 0
     return LargeCall(call.id, call.programme_id, officer.id, applications, review_count, award_count)
+
+
+def busiest_reviewer(call_id: int) -> int:
+    """The reviewer invited most often in the call: whose own list a benchmark reads."""
+    return db.session.scalar(
+        select(ReviewAssignment.reviewer_id)
+        .where(ReviewAssignment.call_id == call_id)
+        .group_by(ReviewAssignment.reviewer_id)
+        .order_by(func.count().desc(), ReviewAssignment.reviewer_id)
+        .limit(1)
+    )
+
+
+def researcher_with_applications(call_id: int, count: int) -> int:
+    """The lead of the call's first application, made a joined co-investigator on the next
+    ``count - 1`` as well, and their id. The seed gives each person one application; a list of
+    one row cannot show a query per row."""
+    first, *others = db.session.scalars(
+        select(Application.id).where(Application.call_id == call_id).order_by(Application.id).limit(count)
+    )
+    lead = db.session.get(
+        User, db.session.scalar(select(Application.lead_applicant_id).where(Application.id == first))
+    )
+    _insert(
+        TeamMember,
+        (
+            {
+                "application_id": app_id,
+                "user_id": lead.id,
+                "email": lead.email,
+                "full_name": lead.full_name,
+                "role": MemberRole.CO_INVESTIGATOR,
+                "country": lead.country,
+                "institution_id": lead.institution_id,
+                "invited_at": lead.created_at,
+                "accepted_at": lead.created_at,
+            }
+            for app_id in others
+        ),
+    )
+    return lead.id
 
 
 def _officer(plan: _Plan) -> User:
@@ -123,7 +171,7 @@ def _call(plan: _Plan, officer: User) -> Call:
         programme=programme,
         title=f"Large call {plan.tag} ({plan.applications:,} applications)",
         reference_prefix=f"LC-{plan.tag.upper()}",
-        state=CallState.DECIDED,
+        state=CallState.DECIDED if plan.decided else CallState.REVIEWING,
         time_zone="Europe/London",
         opens_at=closes_at - timedelta(days=90),
         closes_at=closes_at,
@@ -193,6 +241,7 @@ APPLICATION_STATES = (
     (0.05, ApplicationState.WAITLISTED),
     (0.75, ApplicationState.REJECTED),
 )
+DECIDED_STATES = frozenset({ApplicationState.AWARDED, ApplicationState.WAITLISTED, ApplicationState.REJECTED})
 AWARD_STATES = (
     (0.08, AwardState.OFFERED),
     (0.04, AwardState.WITHDRAWN),
@@ -270,6 +319,8 @@ def _applications(plan: _Plan, call: Call, institutions: dict[str, list[int]]) -
         submitted = state != ApplicationState.DRAFT and not (
             state == ApplicationState.WITHDRAWN and plan.rng.random() < 0.5
         )
+        if not plan.decided and state in DECIDED_STATES:
+            state = ApplicationState.UNDER_REVIEW
         submitted_at = _submitted_at(plan, call.closes_at) if submitted else None
         rows.append(
             {

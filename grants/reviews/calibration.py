@@ -1,16 +1,21 @@
 """Scores corrected for reviewer harshness.
 
 The model: a reviewer's score for an application is the application's merit plus the reviewer's
-bias plus noise. Merit and bias come from regularised least squares, solved by alternating
-updates (each is a closed-form mean given the other). The regulariser pulls a bias towards zero
-in proportion to how few applications the reviewer scored, so one harsh score from a reviewer
-with a single review barely moves anything, while a reviewer who is harsh across ten applications
-is corrected almost fully.
+bias plus noise. Merit and bias come from regularised least squares. The regulariser pulls a bias
+towards zero in proportion to how few applications the reviewer scored, so one harsh score from a
+reviewer with a single review barely moves anything, while a reviewer who is harsh across ten
+applications is corrected almost fully.
+
+Given the biases, each merit is a closed-form mean; putting that into the least-squares conditions
+leaves one linear system in the biases alone, symmetric and positive definite (the regulariser
+sees to that), with one unknown per reviewer. Conjugate gradients solve it in a few dozen steps
+where alternating the two means took hundreds: a call of 30,000 reviews is calibrated on every
+ranking page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,34 +33,64 @@ class Calibration:
 
 
 def calibrate(
-    applications: Sequence[Hashable],
-    reviewers: Sequence[Hashable],
-    scores: Sequence[float],
+    applications: Sequence[Hashable] | np.ndarray,
+    reviewers: Sequence[Hashable] | np.ndarray,
+    scores: Sequence[float] | np.ndarray,
     shrinkage: float = SHRINKAGE,
 ) -> Calibration:
-    """Merit per application and bias per reviewer from (application, reviewer, score) triples."""
-    if not scores:
+    """Merit per application and bias per reviewer from (application, reviewer, score) triples,
+    given as three columns (lists, or arrays for a large call)."""
+    if len(scores) == 0:
         return Calibration({}, {}, 0)
-    app_keys, app_index = np.unique(np.asarray(applications, dtype=object), return_inverse=True)
-    reviewer_keys, reviewer_index = np.unique(np.asarray(reviewers, dtype=object), return_inverse=True)
+    app_keys, app_index = _index(applications)
+    reviewer_keys, reviewer_index = _index(reviewers)
     values = np.asarray(scores, dtype=np.float64)
-    per_app = np.bincount(app_index, minlength=len(app_keys))
-    per_reviewer = np.bincount(reviewer_index, minlength=len(reviewer_keys))
-    bias = np.zeros(len(reviewer_keys))
-    iteration = 0
-    while iteration < MAX_ITERATIONS:
-        iteration += 1
-        merit = np.bincount(app_index, values - bias[reviewer_index], len(app_keys)) / per_app
-        new_bias = np.bincount(reviewer_index, values - merit[app_index], len(reviewer_keys)) / (
-            per_reviewer + shrinkage
-        )
-        change = np.abs(new_bias - bias).max()
-        bias = new_bias
-        if change < TOLERANCE:
-            break
-    merit = np.bincount(app_index, values - bias[reviewer_index], len(app_keys)) / per_app
+    apps, people = len(app_keys), len(reviewer_keys)
+    per_app = np.bincount(app_index, minlength=apps)
+    diagonal = np.bincount(reviewer_index, minlength=people) + shrinkage
+    app_totals = np.bincount(app_index, values, apps)
+
+    def system(bias: np.ndarray) -> np.ndarray:
+        """The biases' normal equations with each merit replaced by its mean given the biases."""
+        mean_bias = np.bincount(app_index, bias[reviewer_index], apps) / per_app
+        return diagonal * bias - np.bincount(reviewer_index, mean_bias[app_index], people)
+
+    target = np.bincount(reviewer_index, values - (app_totals / per_app)[app_index], people)
+    bias, iterations = _conjugate_gradients(system, target, diagonal)
+    merit = (app_totals - np.bincount(app_index, bias[reviewer_index], apps)) / per_app
     return Calibration(
         merit=dict(zip(app_keys.tolist(), merit.tolist(), strict=True)),
         bias=dict(zip(reviewer_keys.tolist(), bias.tolist(), strict=True)),
-        iterations=iteration,
+        iterations=iterations,
     )
+
+
+def _index(keys: Sequence[Hashable] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys, sorted, and each key's position among them. Integer ids (what the
+    services pass) sort as numbers, fast; anything else as Python objects."""
+    typed = np.asarray(keys)
+    if typed.ndim == 1 and typed.dtype.kind == "i":
+        return np.unique(typed, return_inverse=True)
+    return np.unique(np.asarray(keys, dtype=object), return_inverse=True)
+
+
+def _conjugate_gradients(
+    system: Callable[[np.ndarray], np.ndarray], target: np.ndarray, diagonal: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """x with ``system(x) == target`` to within TOLERANCE, and the steps taken; ``diagonal``
+    (close to the system's own) preconditions."""
+    solution = np.zeros_like(target)
+    residual = target.copy()
+    direction = residual / diagonal
+    along = residual @ direction
+    iteration = 0
+    while iteration < MAX_ITERATIONS and np.abs(residual).max() >= TOLERANCE:
+        iteration += 1
+        image = system(direction)
+        step = along / (direction @ image)
+        solution += step * direction
+        residual -= step * image
+        preconditioned = residual / diagonal
+        along, previous = residual @ preconditioned, along
+        direction = preconditioned + (along / previous) * direction
+    return solution, iteration

@@ -133,12 +133,12 @@ def detect_conflicts(
     teams: Sequence[Sequence[Person]], reviewers: Sequence[ReviewerPerson]
 ) -> list[DetectedConflict]:
     """Every (application index, reviewer index) pair in conflict, with the first reason found."""
-    with _collector_paused():
+    with collector_paused():
         return _detect(teams, reviewers)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Large calls build millions of small records that are all still alive, so the cyclic
     garbage collector's passes find nothing and cost half the time; pause it meanwhile."""
     was_enabled = gc.isenabled()
@@ -159,7 +159,7 @@ def _detect(teams: Sequence[Sequence[Person]], reviewers: Sequence[ReviewerPerso
             for key in member.keys:
                 by_identity[key].add(app)
             if member.institution:
-                by_institution[_institution_key(member.institution)].add(app)
+                by_institution[institution_key(member.institution)].add(app)
             domain = organisation_domain(member.email)
             if domain:
                 by_domain[domain].add(app)
@@ -172,7 +172,7 @@ def _detect(teams: Sequence[Sequence[Person]], reviewers: Sequence[ReviewerPerso
             _note(
                 found,
                 index,
-                by_institution.get(_institution_key(person.institution), ()),
+                by_institution.get(institution_key(person.institution), ()),
                 SAME_INSTITUTION.format(person.institution),
             )
         domain = organisation_domain(person.email)
@@ -204,7 +204,8 @@ def describe_reason(reason: str) -> str:
     return reason
 
 
-def _institution_key(name: str) -> str:
+def institution_key(name: str) -> str:
+    """Institution names compare without case or spacing."""
     return " ".join(name.casefold().split())
 
 

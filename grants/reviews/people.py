@@ -17,10 +17,22 @@ def person_of_user(user: Any) -> Person:
 
 def person_of_member(member: Any) -> Person:
     user = member.user
-    institution = member.institution.name if member.institution else None
-    if institution is None and user is not None and user.institution is not None:
-        institution = user.institution.name
-    return Person(email=member.email, orcid=user.orcid if user is not None else None, institution=institution)
+    return member_person(
+        member.email,
+        user.orcid if user is not None else None,
+        member.institution.name if member.institution else None,
+        user.institution.name if user is not None and user.institution is not None else None,
+    )
+
+
+def member_person(
+    email: str, orcid: str | None, institution: str | None, account_institution: str | None
+) -> Person:
+    """A team member from plain values: the institution named on the team, else their account's
+    (a page that ranks a whole call reads these as rows, not as objects)."""
+    return Person(
+        email=email, orcid=orcid, institution=account_institution if institution is None else institution
+    )
 
 
 def team_people(application: Any) -> list[Person]:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from grants.reviews.calibration import Calibration, calibrate
+from grants.reviews.calibration import SHRINKAGE, Calibration, calibrate
 
 
 def synthetic_scores(seed: int, apps: int = 60, reviewers: int = 20, per_app: int = 4, noise: float = 0.2):
@@ -120,3 +120,24 @@ def test_keys_come_back_as_given():
     result = calibrate([101, 102, 101], ["ann", "bob", "bob"], [3.0, 4.0, 5.0])
     assert set(result.merit) == {101, 102}
     assert set(result.bias) == {"ann", "bob"}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_solution_is_the_fixed_point_of_the_two_means(seed):
+    """Each merit is the mean of its scores less their reviewers' biases, and each bias the sum of
+    its reviewer's scores less their applications' merits over the reviewer's count plus the
+    shrinkage: the conditions alternating the two means converges to, met exactly."""
+    app_ids, reviewer_ids, scores, _, _ = synthetic_scores(seed, apps=300, reviewers=40, per_app=3)
+    ids = {key: n for n, key in enumerate(sorted(set(app_ids)))}
+    for keys in ((app_ids, reviewer_ids), ([ids[key] for key in app_ids], reviewer_ids)):
+        result = calibrate(*keys, scores)
+        merit = np.array([result.merit[key] for key in keys[0]])
+        bias = np.array([result.bias[key] for key in keys[1]])
+        for key in set(keys[0]):
+            mine = [n for n, app in enumerate(keys[0]) if app == key]
+            assert result.merit[key] == pytest.approx(np.mean([scores[n] - bias[n] for n in mine]), abs=1e-9)
+        for key in set(keys[1]):
+            mine = [n for n, reviewer in enumerate(keys[1]) if reviewer == key]
+            expected = sum(scores[n] - merit[n] for n in mine) / (len(mine) + SHRINKAGE)
+            assert result.bias[key] == pytest.approx(expected, abs=1e-9)
+        assert 1 <= result.iterations < 100

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from grants.accounts.models import User
 from grants.applications.models import Application, Attachment, TeamMember
@@ -36,13 +38,30 @@ def count_drafts(call: Call) -> int:
     )
 
 
-def call_applications(call: Call, *, include_drafts: bool = False, page: int = 1, per_page: int = 50):
-    """A page of a call's applications for its officers, by reference."""
-    query = select(Application).where(Application.call_id == call.id)
-    if not include_drafts:
-        query = query.where(Application.reference.is_not(None))
-    query = query.order_by(Application.reference.is_(None), Application.reference, Application.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+def call_applications(
+    call: Call, *, include_drafts: bool = False, page: int = 1, per_page: int = 50
+) -> Pagination:
+    """A page of a call's applications for its officers, by reference, each with its lead
+    applicant (loaded with the page, not one query per row). A page past the last reads as the
+    last."""
+    query = (
+        select(Application)
+        .where(Application.call_id == call.id)
+        .options(
+            joinedload(Application.lead_applicant).lazyload(User.role_rows),
+            # Every row's call is ``call``, already loaded: joining it in again reloads its lists.
+            lazyload(Application.call),
+        )
+    )
+    if include_drafts:
+        query = query.order_by(Application.reference.is_(None), Application.reference, Application.id)
+    else:
+        # References are unique: their index gives the page without sorting the whole call.
+        query = query.where(Application.reference.is_not(None)).order_by(Application.reference)
+    found = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    if found.page > 1 and found.page > found.pages:
+        found = db.paginate(query, page=max(found.pages, 1), per_page=per_page, error_out=False)
+    return found
 
 
 def find_application(application_id: int) -> Application | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import User
 from grants.applications.models import Application
@@ -44,10 +45,12 @@ def find_conflict(conflict_id: int) -> ConflictOfInterest | None:
 
 
 def my_assignments(reviewer: User) -> list[ReviewAssignment]:
-    """The reviewer's invitations and reviews, open ones first, newest first."""
+    """The reviewer's invitations and reviews, open ones first, newest first, each with the
+    application and review its row shows (loaded with the list, not one query per row)."""
     rows = db.session.scalars(
         select(ReviewAssignment)
         .where(ReviewAssignment.reviewer_id == reviewer.id)
+        .options(joinedload(ReviewAssignment.application), joinedload(ReviewAssignment.review))
         .order_by(ReviewAssignment.invited_at.desc(), ReviewAssignment.id.desc())
     )
     order = {AssignmentState.INVITED: 0, AssignmentState.ACCEPTED: 1}

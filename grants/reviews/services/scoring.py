@@ -4,11 +4,13 @@ panel's ranked list with each funder's running total against its envelope."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+import numpy as np
+from flask_babel import gettext as _
+from sqlalchemy import Row, select
 
 from grants.applications.models import Application
 from grants.applications.services.budget import funder_totals
@@ -16,7 +18,7 @@ from grants.calls.models import Call
 from grants.extensions import db
 from grants.reviews.calibration import calibrate
 from grants.reviews.models import Review, ReviewAssignment
-from grants.reviews.services.pool import reviewable_applications
+from grants.reviews.services.pool import REVIEWABLE_STATES, reviewable_applications
 from grants.reviews.states import AssignmentState, ReviewState
 from grants.security.predicates import can_see_scores
 
@@ -50,9 +52,23 @@ def review_score(call: Call, scores: dict[int, int]) -> float:
     return round(low + share * (high - low), 3)
 
 
+class Heading(NamedTuple):
+    """What a ranking needs of an application to sort it and link to it: a page that ranks a
+    whole call reads these as plain rows rather than loading thousands of applications."""
+
+    id: int
+    reference: str | None
+    title: str
+
+    @property
+    def display_reference(self) -> str:
+        """As ``Application.display_reference`` says it."""
+        return self.reference or _("Draft %(number)s", number=self.id)
+
+
 @dataclass
 class ApplicationScores:
-    application: Application
+    application: Application | Heading
     scores: list[float] = field(default_factory=list)
     calibrated: float | None = None
     required: int = 0
@@ -73,21 +89,23 @@ class ApplicationScores:
         return max(self.scores) - min(self.scores) if len(self.scores) > 1 else None
 
 
-def submitted_reviews(call: Call) -> list[Review]:
-    """Submitted reviews by reviewers still on their application: a review whose reviewer was
-    taken off (a conflict found after they submitted) no longer counts."""
-    return list(
-        db.session.scalars(
-            select(Review)
-            .join(ReviewAssignment)
-            .where(
-                ReviewAssignment.call_id == call.id,
-                ReviewAssignment.state == AssignmentState.ACCEPTED,
-                Review.state == ReviewState.SUBMITTED,
-            )
-            .options(contains_eager(Review.assignment))
+def submitted_scores(call: Call) -> list[Row[tuple[int, int, float]]]:
+    """(application id, reviewer id, overall score) of each submitted review by a reviewer still
+    on their application: a review whose reviewer was taken off (a conflict found after they
+    submitted) no longer counts. Plain rows: a call of thousands has tens of thousands of
+    reviews, and scoring needs nothing else of them."""
+    statement = (
+        select(ReviewAssignment.application_id, ReviewAssignment.reviewer_id, Review.overall_score)
+        .join(Review, Review.assignment_id == ReviewAssignment.id)
+        .where(
+            ReviewAssignment.call_id == call.id,
+            ReviewAssignment.state == AssignmentState.ACCEPTED,
+            Review.state == ReviewState.SUBMITTED,
+            Review.overall_score.is_not(None),
         )
     )
+    # Through the connection: rows as the database gives them, without the ORM's work per row.
+    return db.session.connection().execute(statement).all()
 
 
 def call_scores(call: Call, applications: list[Application] | None = None) -> dict[int, ApplicationScores]:
@@ -96,10 +114,63 @@ def call_scores(call: Call, applications: list[Application] | None = None) -> di
     return score_call(call, applications)[0]
 
 
+def application_scores(call: Call, application: Application) -> ApplicationScores | None:
+    """One application's row of ``call_scores``, calibrated against the whole call, without
+    loading the call's other applications; None when it is not in review."""
+    reviewable = reviewable_application_ids(call)
+    if application.id not in reviewable:
+        return None
+    scored = score_applications(call, reviewable)
+    return ApplicationScores(
+        application,
+        scored.scores[application.id],
+        scored.calibrated.get(application.id),
+        required=call.reviews_required,
+    )
+
+
 def reviewer_biases(call: Call) -> dict[int, float]:
     """How far each reviewer's scores sit above (positive) or below the merit the model finds, by
     reviewer id: the harshness or generosity calibration corrects for."""
-    return score_call(call)[1]
+    return score_applications(call, reviewable_application_ids(call)).biases
+
+
+def reviewable_application_ids(call: Call) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Application.id).where(
+                Application.call_id == call.id, Application.state.in_(REVIEWABLE_STATES)
+            )
+        )
+    )
+
+
+@dataclass
+class Scored:
+    """Each application's submitted scores and calibrated score, and each reviewer's bias."""
+
+    scores: dict[int, list[float]]
+    calibrated: dict[int, float]
+    biases: dict[int, float]
+
+
+def score_applications(call: Call, application_ids: Iterable[int]) -> Scored:
+    """Scores of ``application_ids`` (by id), calibrated over their reviews alone."""
+    scores: dict[int, list[float]] = {app_id: [] for app_id in application_ids}
+    triples = [t for t in submitted_scores(call) if t[0] in scores]
+    for application_id, _reviewer_id, score in triples:
+        scores[application_id].append(score)
+    # As columns: a large call's tens of thousands of reviews go to the calibration as arrays.
+    apps, reviewers, values = (
+        (np.asarray(column) for column in zip(*triples, strict=True)) if triples else ([], [], [])
+    )
+    calibration = calibrate(apps, reviewers, values)
+    low, high = display_scale(call)
+    return Scored(
+        scores,
+        {app_id: round(min(max(merit, low), high), 3) for app_id, merit in calibration.merit.items()},
+        {reviewer_id: round(bias, 3) for reviewer_id, bias in calibration.bias.items()},
+    )
 
 
 def score_call(
@@ -107,18 +178,14 @@ def score_call(
 ) -> tuple[dict[int, ApplicationScores], dict[int, float]]:
     if applications is None:
         applications = reviewable_applications(call)
-    rows = {a.id: ApplicationScores(a, required=call.reviews_required) for a in applications}
-    triples = []
-    for review in submitted_reviews(call):
-        assignment = review.assignment
-        if assignment.application_id in rows and review.overall_score is not None:
-            rows[assignment.application_id].scores.append(review.overall_score)
-            triples.append((assignment.application_id, assignment.reviewer_id, review.overall_score))
-    calibration = calibrate([t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples])
-    low, high = display_scale(call)
-    for app_id, merit in calibration.merit.items():
-        rows[app_id].calibrated = round(min(max(merit, low), high), 3)
-    return rows, {reviewer_id: round(bias, 3) for reviewer_id, bias in calibration.bias.items()}
+    scored = score_applications(call, (a.id for a in applications))
+    rows = {
+        a.id: ApplicationScores(
+            a, scored.scores[a.id], scored.calibrated.get(a.id), required=call.reviews_required
+        )
+        for a in applications
+    }
+    return rows, scored.biases
 
 
 def disagreement(call: Call, row: ApplicationScores) -> bool:
@@ -136,6 +203,12 @@ SORT_KEYS: dict[str, Any] = {
 }
 # Scores read best first; names read A to Z.
 DEFAULT_ASCENDING = {"reference": True, "title": True}
+
+
+def sort_order(sort: str, ascending: bool | None) -> tuple[str, bool]:
+    """The sort asked for, or by calibrated score; its natural direction unless one was asked for."""
+    sort = sort if sort in SORT_KEYS else "calibrated"
+    return sort, DEFAULT_ASCENDING.get(sort, False) if ascending is None else ascending
 
 
 def sort_rows(rows: list[ApplicationScores], sort: str, ascending: bool) -> list[ApplicationScores]:
@@ -164,21 +237,25 @@ def ranking(
 ) -> Ranking:
     """The panel's list in the chosen order, with each funder's request and running total.
 
-    Rows the viewer is conflicted with keep their place and budget but hide their scores."""
-    sort = sort if sort in SORT_KEYS else "calibrated"
-    if ascending is None:
-        ascending = DEFAULT_ASCENDING.get(sort, False)
+    Rows the viewer is conflicted with keep their budget but hide their scores."""
+    sort, ascending = sort_order(sort, ascending)
     rows = list(call_scores(call, applications).values())
     for row in rows:
         row.hidden = not can_see_scores(viewer, row.application)
-    # Rows the viewer may not score go last, by reference: their place must not give scores away.
+        row.requested = {t.call_funder.id: t.total_minor for t in funder_totals(row.application)}
+    return Ranking(call, place_rows(rows, sort, ascending), sort, ascending, display_scale(call))
+
+
+def place_rows(rows: list[ApplicationScores], sort: str, ascending: bool) -> list[ApplicationScores]:
+    """The rows in ranking order, each with the running total of every funder's requests down to
+    it. Rows the viewer may not score go last, by reference: their place must not give scores
+    away; they keep their budget."""
     visible = sort_rows([r for r in rows if not r.hidden], sort, ascending)
     hidden = sorted((r for r in rows if r.hidden), key=lambda r: r.application.display_reference)
-    rows = visible + hidden
+    placed = visible + hidden
     running: dict[int, int] = defaultdict(int)
-    for row in rows:
-        row.requested = {t.call_funder.id: t.total_minor for t in funder_totals(row.application)}
+    for row in placed:
         for call_funder_id, amount in row.requested.items():
             running[call_funder_id] += amount
         row.running = dict(running)
-    return Ranking(call, rows, sort, ascending, display_scale(call))
+    return placed

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.reviews.forms import ReasonForm
+from grants.reviews.services.ranking import ranking_page
 from grants.reviews.services.reviewing import unlock_review
-from grants.reviews.services.scoring import call_scores, disagreement, display_scale, ranking
+from grants.reviews.services.scoring import application_scores, disagreement, display_scale
 from grants.reviews.views.blueprint import LOAD_APPLICATION, LOAD_CALL, LOAD_REVIEW, bp
 from grants.security.policy import OFFICER, declare
 from grants.security.predicates import can_see_scores, can_unlock_review
@@ -18,7 +19,7 @@ from grants.web import perform
 @declare(OFFICER, load=LOAD_APPLICATION, check=can_see_scores)
 def application_reviews(application):
     call = application.call
-    row = call_scores(call).get(application.id)
+    row = application_scores(call, application)
     assignments = sorted(application.review_assignments, key=lambda a: a.id)
     return render_template(
         "reviews/application_reviews.html",
@@ -49,7 +50,7 @@ def call_ranking(call):
     sort = request.args.get("sort", "calibrated")
     direction = request.args.get("direction")
     ascending = None if direction not in ("asc", "desc") else direction == "asc"
-    result = ranking(call, current_user, sort, ascending)
+    result = ranking_page(call, current_user, sort, ascending, page=request.args.get("page", 1, type=int))
     return render_template(
         "reviews/ranking.html",
         call=call,
