@@ -1,4 +1,4 @@
-"""Gunicorn's settings for Grants (read from the working directory by ``gunicorn``).
+"""Gunicorn's settings for Grants (``gunicorn -c gunicorn.conf.py 'grants:create_app()'``).
 
 Threaded workers, two per core plus one, two threads each: a thread waiting on PostgreSQL lets the
 other run, and at most ``workers x threads`` password hashes (19 MiB each) run at once, which bounds
@@ -16,8 +16,6 @@ worker_class = "gthread"
 # The app is built once and the workers forked from it share its memory (imports, catalogues)
 # until they write to it; grants.database gives each worker its own database connections.
 preload_app = True
-# Keep-alive lets a browser (or a proxy) reuse its connection for the page's next request.
-keepalive = 5
 timeout = 30
 graceful_timeout = 20
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG")

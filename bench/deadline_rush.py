@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "bench" / "rush"))
 import flask_migrate  # noqa: E402
 import redis  # noqa: E402
 from common import append_to_benchmarks, fresh_database, machine, refresh_statistics  # noqa: E402
-from processes import BIN, MemoryWatch, celery_worker, gunicorn, stop  # noqa: E402
+from processes import BIN, CpuShare, MemoryWatch, celery_worker, gunicorn, stop  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from grants import create_app  # noqa: E402
@@ -279,9 +279,10 @@ def main() -> None:
         )
         stop(ceiling)
         web = gunicorn("grants_app:app", env, work / "gunicorn.log", ("GET", "/sign-in"))
-        phases["writes"] = locust(
-            "writes", ["Writer"], args.writers, args.write_seconds, env, work, args.writers
-        )
+        with CpuShare() as write_cpu:
+            phases["writes"] = locust(
+                "writes", ["Writer"], args.writers, args.write_seconds, env, work, args.writers
+            )
         stop(web)
         ceiling = gunicorn("ceiling_app:create_app()", env, work / "ceiling.log", ("POST", "/rows"))
         phases["ceiling after"] = locust(
@@ -291,7 +292,7 @@ def main() -> None:
         web = gunicorn("grants_app:app", env, work / "gunicorn.log", ("GET", "/sign-in"))
         with MemoryWatch({"gunicorn": web}) as burst:
             phases["sign-in burst"] = locust("sign-in burst", ["SignInBurst"], 100, 15, env, work, 100)
-        with MemoryWatch({"gunicorn": web, "celery": worker}, interval=0.2) as rush:
+        with MemoryWatch({"gunicorn": web, "celery": worker}, interval=0.2) as rush, CpuShare() as rush_cpu:
             phases["rush"] = locust(
                 "rush",
                 ["Researcher", "Browser"],
@@ -301,16 +302,25 @@ def main() -> None:
                 work,
                 max(1, args.users // 5),
             )
+            proportional = rush.proportional_mib()
         stop(web)
         time.sleep(5)  # the worker finishes what it holds
         checks = verify(args, work)
     finally:
         stop(worker)
-    report(args, phases, checks, burst, rush, work)
+    cpu = {"writes": write_cpu, "rush": rush_cpu}
+    report(args, phases, checks, burst, rush, proportional, cpu, work)
 
 
 def report(
-    args, phases: dict[str, Phase], checks: dict, burst: MemoryWatch, rush: MemoryWatch, work: Path
+    args,
+    phases: dict[str, Phase],
+    checks: dict,
+    burst: MemoryWatch,
+    rush: MemoryWatch,
+    proportional: dict[str, float],
+    cpu: dict[str, CpuShare],
+    work: Path,
 ) -> None:
     ceiling = (
         phases["ceiling before"].per_second(("ceiling insert",)),
@@ -339,7 +349,16 @@ def report(
         f"{(phases['sign-in burst'].row('sign in') or {}).get('99%', '?')} ms.",
         "- Peak resident memory during the rush: "
         + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in sorted(rush.peak_rss_mib.items()))
+        + "; proportional set size (shared pages split between the processes sharing them) at its end: "
+        + ", ".join(f"{name} {mib:.0f} MiB" for name, mib in sorted(proportional.items()))
         + ".",
+        *(
+            f"- CPU seconds during the {name} ({phases[name].seconds} s, "
+            f"{phases[name].seconds * (os.cpu_count() or 1)} available): "
+            + ", ".join(f"{program} {seconds:.0f}" for program, seconds in sorted(share.seconds.items()))
+            + "."
+            for name, share in cpu.items()
+        ),
         "",
         "Rush, per request type:",
         "",

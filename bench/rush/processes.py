@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -131,6 +132,26 @@ class MemoryWatch:
         assert self._thread is not None
         self._thread.join()
 
+    def proportional_mib(self) -> dict[str, float]:
+        """Now, each group's largest proportional set size (PSS): its own pages plus its share of
+        those it shares, such as the app a preloading gunicorn master built before forking."""
+        sizes: dict[str, float] = {}
+        for key, member in self._members():
+            try:
+                pss = member.memory_full_info().pss / 2**20
+            except psutil.NoSuchProcess:
+                continue
+            sizes[key] = max(sizes.get(key, 0.0), pss)
+        return sizes
+
+    def _members(self) -> list[tuple[str, psutil.Process]]:
+        """("gunicorn master", process), ("gunicorn worker", process), ... for every group."""
+        members = []
+        for name, process in self.groups.items():
+            members.append((f"{name} master", psutil.Process(process.pid)))
+            members.extend((f"{name} worker", worker) for worker in workers_of(process))
+        return members
+
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.machine_peak_mib = max(self.machine_peak_mib, machine_used_mib())
@@ -145,3 +166,38 @@ class MemoryWatch:
                         continue
                     key = f"{name} {kind}"
                     self.peak_rss_mib[key] = max(self.peak_rss_mib.get(key, 0.0), rss)
+
+
+PROGRAMS = {"gunicorn": "gunicorn", "postgres": "PostgreSQL", "celery": "Celery", "redis-server": "Redis"}
+
+
+def cpu_seconds_by_program() -> dict[str, float]:
+    """CPU seconds used so far by each program of the setup, summed over its processes."""
+    totals: dict[str, float] = {}
+    for process in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+        command = " ".join(process.info["cmdline"] or [process.info["name"] or ""])
+        program = next((label for key, label in PROGRAMS.items() if key in command), None)
+        times = process.info["cpu_times"]
+        if program and times:
+            totals[program] = totals.get(program, 0.0) + times.user + times.system
+    return totals
+
+
+@dataclass
+class CpuShare:
+    """CPU seconds each program used while the block ran, the load tool's among them."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def __enter__(self) -> CpuShare:
+        self._programs = cpu_seconds_by_program()
+        self._children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        after = cpu_seconds_by_program()
+        self.seconds = {name: after[name] - self._programs.get(name, 0.0) for name in after}
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.seconds["Locust"] = (children.ru_utime + children.ru_stime) - (
+            self._children.ru_utime + self._children.ru_stime
+        )
