@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -47,3 +48,19 @@ def refresh_statistics(engine: Engine) -> None:
 def append_to_benchmarks(entry: str) -> None:
     with open(ROOT / "docs" / "BENCHMARKS.md", "a") as out:
         out.write(entry)
+
+
+def production_settings(database_url: str, redis_url: str, work: Path) -> dict[str, str]:
+    """The environment ``GRANTS_CONFIG=production`` reads, for a benchmark's own database, Redis
+    and working folder (mail written to files there)."""
+    (work / "mail").mkdir(exist_ok=True)
+    (work / "uploads").mkdir(exist_ok=True)
+    return {
+        "GRANTS_CONFIG": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "MAIL_DIR": str(work / "mail"),
+        "UPLOAD_DIR": str(work / "uploads"),
+        "GRANTS_INSTANCE_PATH": str(work),
+    }

@@ -31,7 +31,6 @@ import argparse
 import csv
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -46,7 +45,7 @@ sys.path.insert(0, str(ROOT / "bench" / "rush"))
 
 import flask_migrate  # noqa: E402
 import redis  # noqa: E402
-from common import append_to_benchmarks, fresh_database, machine, refresh_statistics  # noqa: E402
+from common import append_to_benchmarks, fresh_database, machine, production_settings, refresh_statistics  # noqa: E402
 from processes import BIN, CpuShare, MemoryWatch, celery_worker, gunicorn, stop  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
@@ -87,17 +86,9 @@ class Phase:
 
 
 def production_env(args, work: Path) -> dict[str, str]:
-    (work / "mail").mkdir()
-    (work / "uploads").mkdir()
     return {
         **os.environ,
-        "GRANTS_CONFIG": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "MAIL_DIR": str(work / "mail"),
-        "UPLOAD_DIR": str(work / "uploads"),
-        "GRANTS_INSTANCE_PATH": str(work),
+        **production_settings(args.database_url, args.redis_url, work),
         "PUBLIC_BASE_URL": HOST,
         "CEILING_DATABASE_URL": args.database_url,
         "PYTHONPATH": str(ROOT),

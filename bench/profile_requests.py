@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -26,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import flask_migrate  # noqa: E402
-from common import fresh_database, refresh_statistics  # noqa: E402
+from common import fresh_database, production_settings, refresh_statistics  # noqa: E402
 
 from grants import create_app  # noqa: E402
 from grants.applications.models import Application  # noqa: E402
@@ -43,16 +42,7 @@ PASSWORD = "deadline-rush-password-1"  # noqa: S105
 def build(args):
     work = Path(tempfile.mkdtemp(prefix="grants-profile-"))
     fresh_database(args.database_url)
-    os.environ.update(
-        {
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "DATABASE_URL": args.database_url,
-            "REDIS_URL": args.redis_url,
-            "MAIL_DIR": str(work / "mail"),
-            "UPLOAD_DIR": str(work / "uploads"),
-            "GRANTS_INSTANCE_PATH": str(work),
-        }
-    )
+    os.environ.update(production_settings(args.database_url, args.redis_url, work))
     app = create_app(
         "production", {"SESSION_COOKIE_SECURE": False, "FORCE_HTTPS": False, "OUTBOX_DISPATCH": "record"}
     )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.services import attachments, budget, drafts
-from grants.calls.models import Call, Programme
+from grants.calls.models import Call, Funder, Programme
 from grants.calls.services import calls, lifecycle, programmes, setup
 from grants.calls.services.question_sets import QuestionSpec, add_question
 from grants.demo.applications import join_as_china_lead
@@ -81,17 +81,7 @@ def seed_demo_calls(now: datetime) -> int | None:
         code="FCP",
         description="China-UK Research and Innovation Partnership Fund flagship challenges.",
     )
-    uk = programmes.create_funder(
-        officer, name="UK Research and Innovation", short_name="UKRI", country="GB", currency="GBP"
-    )
-    cn = programmes.create_funder(
-        officer,
-        name="Ministry of Science and Technology of China",
-        short_name="MOST",
-        country="CN",
-        currency="CNY",
-    )
-    db.session.flush()
+    uk, cn = flagship_funders(officer)
     closing_day = (now + timedelta(days=4)).date()
     flagship = make_call(
         officer,
@@ -120,6 +110,22 @@ def seed_demo_calls(now: datetime) -> int | None:
     seed_review_call(now, officer, make_call)
     seed_decided_call(now, officer, make_call)
     return 4
+
+
+def flagship_funders(officer: User) -> tuple[Funder, Funder]:
+    """The programme's two funders: UKRI pays the UK side in pounds, MOST the Chinese in renminbi."""
+    uk = programmes.create_funder(
+        officer, name="UK Research and Innovation", short_name="UKRI", country="GB", currency="GBP"
+    )
+    cn = programmes.create_funder(
+        officer,
+        name="Ministry of Science and Technology of China",
+        short_name="MOST",
+        country="CN",
+        currency="CNY",
+    )
+    db.session.flush()
+    return uk, cn
 
 
 def make_call(

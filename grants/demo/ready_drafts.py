@@ -35,7 +35,7 @@ from grants.calls.models import Programme
 from grants.calls.services import lifecycle, programmes
 from grants.calls.services.question_sets import add_question
 from grants.demo.applications import complete_joint_application
-from grants.demo.calls import FLAGSHIP_QUESTIONS, make_call
+from grants.demo.calls import FLAGSHIP_QUESTIONS, flagship_funders, make_call
 from grants.extensions import db
 
 BATCH = 2000
@@ -53,18 +53,7 @@ def seed_ready_drafts(count: int, password_hash: str, now: datetime, *, closes_i
     led from the UK by its own researcher with its own China lead. Only flushes."""
     officer = _person("rush-officer@funder.example.org", "Rush Officer", password_hash, now, None)
     programme = programmes.create_programme(officer, name="Deadline Rush Programme", code="RUSH")
-    uk = programmes.create_funder(
-        officer, name="UK Research and Innovation", short_name="UKRI", country="GB", currency="GBP"
-    )
-    cn = programmes.create_funder(
-        officer,
-        name="Ministry of Science and Technology of China",
-        short_name="MOST",
-        country="CN",
-        currency="CNY",
-    )
-    db.session.flush()
-    call = _open_call(officer, programme, (uk, cn), now, closes_in)
+    call = _open_call(officer, programme, flagship_funders(officer), now, closes_in)
     institutions = _institutions()
     template = complete_joint_application(
         call,
