@@ -211,7 +211,11 @@ def verify(args, work: Path) -> dict:
                 "WHERE reference IS NOT NULL"
             )
         ).one()
-        sent = connection.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.state == "sent"))
+        sent = connection.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.state == "sent", OutboxMessage.template == "application_submitted"
+            )
+        )
     engine.dispose()
     return {
         "answered": len(answered),
