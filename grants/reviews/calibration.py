@@ -32,6 +32,19 @@ class Calibration:
     iterations: int
 
 
+@dataclass(frozen=True)
+class CalibratedColumns:
+    """``Calibration`` as arrays: the distinct applications (sorted) with their merits, the
+    distinct reviewers (sorted) with their biases. A page ranking a call of thousands reads
+    these without a dictionary entry per application."""
+
+    applications: np.ndarray
+    merit: np.ndarray
+    reviewers: np.ndarray
+    bias: np.ndarray
+    iterations: int
+
+
 def calibrate(
     applications: Sequence[Hashable] | np.ndarray,
     reviewers: Sequence[Hashable] | np.ndarray,
@@ -40,8 +53,24 @@ def calibrate(
 ) -> Calibration:
     """Merit per application and bias per reviewer from (application, reviewer, score) triples,
     given as three columns (lists, or arrays for a large call)."""
+    solved = calibrate_columns(applications, reviewers, scores, shrinkage)
+    return Calibration(
+        merit=dict(zip(solved.applications.tolist(), solved.merit.tolist(), strict=True)),
+        bias=dict(zip(solved.reviewers.tolist(), solved.bias.tolist(), strict=True)),
+        iterations=solved.iterations,
+    )
+
+
+def calibrate_columns(
+    applications: Sequence[Hashable] | np.ndarray,
+    reviewers: Sequence[Hashable] | np.ndarray,
+    scores: Sequence[float] | np.ndarray,
+    shrinkage: float = SHRINKAGE,
+) -> CalibratedColumns:
+    """What ``calibrate`` finds, as arrays (the same figures to the last bit)."""
     if len(scores) == 0:
-        return Calibration({}, {}, 0)
+        empty = np.zeros(0)
+        return CalibratedColumns(empty, empty, empty, empty, 0)
     app_keys, app_index = _index(applications)
     reviewer_keys, reviewer_index = _index(reviewers)
     values = np.asarray(scores, dtype=np.float64)
@@ -58,11 +87,7 @@ def calibrate(
     target = np.bincount(reviewer_index, values - (app_totals / per_app)[app_index], people)
     bias, iterations = _conjugate_gradients(system, target, diagonal)
     merit = (app_totals - np.bincount(app_index, bias[reviewer_index], apps)) / per_app
-    return Calibration(
-        merit=dict(zip(app_keys.tolist(), merit.tolist(), strict=True)),
-        bias=dict(zip(reviewer_keys.tolist(), bias.tolist(), strict=True)),
-        iterations=iterations,
-    )
+    return CalibratedColumns(app_keys, merit, reviewer_keys, bias, iterations)
 
 
 def _index(keys: Sequence[Hashable] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:

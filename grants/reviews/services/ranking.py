@@ -5,15 +5,24 @@ reviews. The order is worked out from plain rows instead (each application's hea
 submitted scores, its request to each funder, and whether the viewer may see its scores), then
 only the page being read is shown. Places and running totals still count from the top of the
 whole call, and each funder's envelope is summed over the whole call too.
+
+The order is what ``scoring.ranking`` gives (its rows sorted by ``sort_rows``, the hidden ones
+last by reference, running totals down the list), worked out on columns of the whole call
+(numpy arrays, one entry per application) rather than on an object per application: only the
+page's fifty rows become ``ApplicationScores``. Each sort key is the very figure the rows
+show (calibrated scores rounded as ``score_applications`` rounds them, means summed as
+``ApplicationScores.mean`` sums them), so equal figures tie as they do there and fall back to
+the reference, then the id.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import BigInteger, case, cast, false, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -21,6 +30,7 @@ from grants.accounts.models import Institution, User
 from grants.applications.models import Application, BudgetLine, TeamMember
 from grants.calls.models import Call, CallFunder
 from grants.extensions import db
+from grants.reviews.calibration import calibrate_columns
 from grants.reviews.detection import (
     Person,
     ReviewerPerson,
@@ -36,9 +46,8 @@ from grants.reviews.services.scoring import (
     ApplicationScores,
     Heading,
     display_scale,
-    place_rows,
-    score_applications,
     sort_order,
+    submitted_scores,
 )
 from grants.reviews.states import ACTIVE_ASSIGNMENT_STATES, ReviewState
 from grants.security.predicates import can_manage_calls
@@ -95,6 +104,47 @@ class RankingPage:
         return self.page + 1
 
 
+@dataclass(frozen=True)
+class _CallColumns:
+    """The call's reviewable applications as columns, one entry per application (its row), in
+    no particular order, and their submitted reviews as columns, one entry per review."""
+
+    ids: np.ndarray
+    references: list[str | None]
+    titles: list[str]
+    funders: list[int]
+    # Each application's total request to each funder: a row per application, a column per funder.
+    requested: np.ndarray
+    hidden: np.ndarray
+    # The row of each review's application, and the review's overall score, in the order read.
+    review_rows: np.ndarray
+    review_scores: np.ndarray
+    # Each row's calibrated merit before rounding; NaN for an application without reviews.
+    merit: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def display_references(self) -> list[str]:
+        return [
+            reference or Heading(app_id, reference, "").display_reference
+            for app_id, reference in zip(self.ids.tolist(), self.references, strict=True)
+        ]
+
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.review_rows, minlength=self.size)
+
+    def score_lists(self, rows: Collection[int]) -> dict[int, list[float]]:
+        """The scores of the applications in ``rows`` (by row), each in the order read."""
+        lists: dict[int, list[float]] = {row: [] for row in rows}
+        wanted = np.isin(self.review_rows, np.fromiter(lists, np.int64, len(lists)))
+        found = zip(self.review_rows[wanted].tolist(), self.review_scores[wanted].tolist(), strict=True)
+        for row, score in found:
+            lists[row].append(score)
+        return lists
+
+
 def ranking_page(
     call: Call,
     viewer: Any,
@@ -108,41 +158,58 @@ def ranking_page(
 
     Rows whose scores the viewer may not see go last and show no scores, as in ``ranking``."""
     sort, ascending = sort_order(sort, ascending)
-    # Tens of thousands of small rows, all alive until the page is cut: the cyclic collector's
-    # passes over them would find nothing.
+    scale = display_scale(call)
+    # Tens of thousands of small rows read from the database, all alive until the columns are
+    # built: the cyclic collector's passes over them would find nothing.
     with collector_paused():
-        placed = _placed(call, viewer, sort, ascending)
-        envelopes = _envelopes(call, placed)
-    result = RankingPage(call, [], sort, ascending, display_scale(call), 1, per_page, len(placed), envelopes)
+        columns = _call_columns(call, viewer)
+    order = _order(columns, sort, ascending, scale)
+    running = _running_totals(columns.requested[order])
+    envelopes = _envelopes(call, running)
+    result = RankingPage(call, [], sort, ascending, scale, 1, per_page, columns.size, envelopes)
     result.page = min(max(page, 1), result.pages)
-    start = result.first_place - 1
-    result.rows = placed[start : start + per_page]
+    shown = slice(result.first_place - 1, result.first_place - 1 + per_page)
+    result.rows = _rows(call, columns, order[shown], running[shown], scale)
     return result
 
 
-def _placed(call: Call, viewer: Any, sort: str, ascending: bool) -> list[ApplicationScores]:
-    """Every reviewable application of the call in ranking order, from plain rows."""
-    headings = _headings(call)
-    scored = score_applications(call, headings)
-    hidden = hidden_applications(viewer, call, headings)
-    rows = [
-        ApplicationScores(
-            heading,
-            scored.scores[app_id],
-            scored.calibrated.get(app_id),
-            required=call.reviews_required,
-            requested=requested,
-            hidden=app_id in hidden,
-        )
-        for app_id, (heading, requested) in headings.items()
-    ]
-    return place_rows(rows, sort, ascending)
-
-
-def _headings(call: Call) -> dict[int, tuple[Heading, dict[int, int]]]:
-    """Each reviewable application's heading and its total request to each of the call's
-    funders (as ``funder_totals`` adds them up), in one row per application."""
+def _call_columns(call: Call, viewer: Any) -> _CallColumns:
+    """The call's reviewable applications and their submitted reviews, as columns; merits
+    calibrated over those reviews alone, as ``score_applications`` calibrates them."""
     funders = [entry.id for entry in call.funders]
+    ids, references, titles, requested = _headings(call, funders)
+    by_id = np.argsort(ids)
+    reviews = submitted_scores(call)
+    review_apps, reviewers, scores = (
+        (np.asarray(column) for column in zip(*reviews, strict=True))
+        if reviews
+        else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    )
+    # Only the reviews of reviewable applications count (a withdrawn one's do not).
+    if len(ids):
+        review_rows = by_id[np.minimum(np.searchsorted(ids, review_apps, sorter=by_id), len(ids) - 1)]
+        kept = ids[review_rows] == review_apps
+    else:
+        review_rows = np.zeros(len(review_apps), np.int64)
+        kept = np.zeros(len(review_apps), bool)
+    review_apps, reviewers, scores, review_rows = (
+        review_apps[kept],
+        reviewers[kept],
+        scores[kept].astype(np.float64),
+        review_rows[kept],
+    )
+    solved = calibrate_columns(review_apps, reviewers, scores)
+    merit = np.full(len(ids), np.nan)
+    if len(solved.applications):
+        merit[by_id[np.searchsorted(ids, solved.applications, sorter=by_id)]] = solved.merit
+    hidden_ids = hidden_applications(viewer, call, ids.tolist())
+    hidden = np.isin(ids, np.fromiter(hidden_ids, np.int64, len(hidden_ids)))
+    return _CallColumns(ids, references, titles, funders, requested, hidden, review_rows, scores, merit)
+
+
+def _headings(call: Call, funders: list[int]) -> tuple[np.ndarray, list[str | None], list[str], np.ndarray]:
+    """Each reviewable application's id, reference and title, and its total request to each of
+    the call's funders (as ``funder_totals`` adds them up), in one row per application."""
     statement = (
         select(
             Application.id,
@@ -168,7 +235,122 @@ def _headings(call: Call) -> dict[int, tuple[Heading, dict[int, int]]]:
     )
     # Through the connection: rows as the database gives them, without the ORM's work per row.
     rows = db.session.connection().execute(statement).all()
-    return {row[0]: (Heading(*row[:3]), dict(zip(funders, row[3:], strict=True))) for row in rows}
+    if not rows:
+        return np.zeros(0, np.int64), [], [], np.zeros((0, len(funders)), np.int64)
+    ids, references, titles, *amounts = zip(*rows, strict=True)
+    requested = np.array(amounts, dtype=np.int64).T.reshape(len(rows), len(funders))
+    return np.array(ids, dtype=np.int64), list(references), list(titles), requested
+
+
+def _order(columns: _CallColumns, sort: str, ascending: bool, scale: tuple[int, int]) -> np.ndarray:
+    """The rows in ranking order, as ``place_rows`` places them: rows the viewer may see that
+    have a value to sort by, in the chosen direction, ties by reference (and then by id, as
+    ``ranking`` reads them); then those without one (no reviews yet), by reference; then the
+    hidden rows, by reference."""
+    references = _ranks(columns.display_references())
+    value, valued = _sort_values(columns, sort, scale, references)
+    sign = 1 if ascending else -1
+    sorted_rows = np.flatnonzero(valued & ~columns.hidden)
+    sorted_rows = sorted_rows[
+        np.lexsort((columns.ids[sorted_rows], sign * references[sorted_rows], sign * value[sorted_rows]))
+    ]
+    by_reference = np.lexsort((columns.ids, references))
+    unvalued = by_reference[~valued[by_reference] & ~columns.hidden[by_reference]]
+    hidden = by_reference[columns.hidden[by_reference]]
+    return np.concatenate((sorted_rows, unvalued, hidden))
+
+
+def _sort_values(
+    columns: _CallColumns, sort: str, scale: tuple[int, int], references: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's value under ``sort`` (as ``SORT_KEYS`` reads it off a row, or its rank among
+    the call's for text), and whether it has one."""
+    size = columns.size
+    everyone = np.ones(size, bool)
+    if sort == "reference":
+        return references, everyone
+    if sort == "title":
+        return _ranks([title.casefold() for title in columns.titles]), everyone
+    counts = columns.counts()
+    if sort == "reviews":
+        return counts, everyone
+    if sort == "mean":
+        # Summed as ``ApplicationScores.mean`` sums: the figure must be the same to the last bit.
+        lists = columns.score_lists(range(size))
+        means = [sum(scores) / len(scores) if scores else 0.0 for scores in lists.values()]
+        return np.array(means, dtype=np.float64), counts > 0
+    if sort == "spread":
+        highest = np.full(size, -np.inf)
+        lowest = np.full(size, np.inf)
+        np.maximum.at(highest, columns.review_rows, columns.review_scores)
+        np.minimum.at(lowest, columns.review_rows, columns.review_scores)
+        valued = counts > 1
+        return np.where(valued, highest - lowest, 0.0), valued
+    valued = ~np.isnan(columns.merit)
+    calibrated = np.zeros(size)
+    calibrated[valued] = rounded(np.clip(columns.merit[valued], *scale))
+    return calibrated, valued
+
+
+def _calibrated(merit: float, scale: tuple[int, int]) -> float:
+    """A merit as ``score_applications`` shows it: within the scale, to three places."""
+    low, high = scale
+    return round(min(max(merit, low), high), 3)
+
+
+def rounded(values: np.ndarray) -> np.ndarray:
+    """``round(value, 3)`` of each value, to the last bit, for thousands at once.
+
+    Python rounds the exact binary value (half to even) and gives the float nearest the decimal
+    it rounds to; ``k / 1000`` is that float. Scaling first (``value * 1000``) can round the
+    product across a half, so values whose product lies near one (or is too large for the
+    margin to cover its error) are rounded by Python itself."""
+    scaled = values * 1000
+    result = np.rint(scaled) / 1000
+    near_half = (np.abs(scaled - np.floor(scaled) - 0.5) <= 1e-6) | ~(np.abs(scaled) < 2**30)
+    if near_half.any():
+        result[near_half] = [round(value, 3) for value in values[near_half].tolist()]
+    return result
+
+
+def _ranks(texts: Sequence[str]) -> np.ndarray:
+    """Each text's rank among ``texts`` in Python's order (equal texts share one)."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    in_order = [texts[index] for index in order]
+    steps = np.fromiter(map(str.__ne__, in_order[1:], in_order[:-1]), bool, max(len(texts) - 1, 0))
+    ranks = np.empty(len(texts), np.int64)
+    ranks[order] = np.concatenate(([0], np.cumsum(steps)))[: len(texts)]
+    return ranks
+
+
+def _running_totals(requested: np.ndarray) -> np.ndarray:
+    """Each funder's running total down the rows. In whole integers: should the call's total
+    not fit in 64 bits (it never has), as Python's integers."""
+    if requested.size and max(int(requested.max()), -int(requested.min())) * len(requested) >= 2**63:
+        requested = requested.astype(object)
+    return np.cumsum(requested, axis=0)
+
+
+def _rows(
+    call: Call, columns: _CallColumns, rows: np.ndarray, running: np.ndarray, scale: tuple[int, int]
+) -> list[ApplicationScores]:
+    """The page's rows, as ``ranking`` makes them."""
+    scores = columns.score_lists(rows.tolist())
+    shown = []
+    for row, totals in zip(rows.tolist(), running.tolist(), strict=True):
+        merit = columns.merit[row]
+        shown.append(
+            ApplicationScores(
+                Heading(int(columns.ids[row]), columns.references[row], columns.titles[row]),
+                scores[row],
+                None if np.isnan(merit) else _calibrated(float(merit), scale),
+                required=call.reviews_required,
+                requested=dict(zip(columns.funders, columns.requested[row].tolist(), strict=True)),
+                hidden=bool(columns.hidden[row]),
+                running=dict(zip(columns.funders, totals, strict=True)),
+            )
+        )
+    return shown
 
 
 def hidden_applications(viewer: Any, call: Call, application_ids: Collection[int]) -> set[int]:
@@ -223,7 +405,7 @@ def _suspect_teams(call: Call, reviewer: ReviewerPerson) -> dict[int, list[Perso
     found.discard(None)
     # An address containing the domain needs no test of its own: whatever contains it does too.
     needles = {needle for needle in found if not any(other != needle and other in needle for other in found)}
-    clues.extend(func.lower(TeamMember.email).contains(needle, autoescape=True) for needle in needles)
+    clues.extend(_ascii_lower(TeamMember.email).contains(needle, autoescape=True) for needle in needles)
     if needles:
         clues.append(_beyond_ascii(TeamMember.email))
     suspects = (
@@ -264,6 +446,16 @@ def _same_institution(name: str | None) -> list[int]:
     ]
 
 
+def _ascii_lower(column: Any) -> Any:
+    """The text with its ASCII letters in lower case: enough to find suspects, since an address
+    beyond ASCII is a suspect anyway. SQLite's lower() does no more; PostgreSQL's consults the
+    database's locale for every character (half the cost of the scan over a call's team
+    members) unless the text is taken in the "C" collation."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.lower(column.collate("C"))
+    return func.lower(column)
+
+
 def _beyond_ascii(column: Any) -> Any:
     """Text with a character beyond ASCII (in UTF-8, one that takes more than a byte)."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -271,17 +463,12 @@ def _beyond_ascii(column: Any) -> Any:
     return column.op("GLOB")("*[^\x01-\x7f]*")
 
 
-def _envelopes(call: Call, placed: list[ApplicationScores]) -> list[EnvelopeUse]:
+def _envelopes(call: Call, running: np.ndarray) -> list[EnvelopeUse]:
+    """Each funder's total request over the call, and the first place where the running total
+    passes its envelope."""
     uses = []
-    for entry in call.funders:
-        passed_at = next(
-            (
-                place
-                for place, row in enumerate(placed, 1)
-                if row.running.get(entry.id, 0) > entry.envelope_minor
-            ),
-            None,
-        )
-        requested = placed[-1].running.get(entry.id, 0) if placed else 0
-        uses.append(EnvelopeUse(entry, requested, passed_at))
+    for column, entry in enumerate(call.funders):
+        over = np.flatnonzero(running[:, column] > entry.envelope_minor)
+        requested = int(running[-1, column]) if len(running) else 0
+        uses.append(EnvelopeUse(entry, requested, int(over[0]) + 1 if len(over) else None))
     return uses
