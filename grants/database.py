@@ -81,20 +81,33 @@ def lock_and_reload(instance: Any) -> Any:
     On PostgreSQL this is ``SELECT ... FOR UPDATE``, held until the transaction ends; SQLite's
     IMMEDIATE transactions already serialise writers. One statement locks the row and reloads its
     columns. Collections load again when next read; a parent it points to (the call of an
-    application) is kept unless the row now points elsewhere. Expiring the whole object instead
-    reloaded the parent and its eager collections too: four more statements on every save."""
+    application) is kept unless the reloaded row now points elsewhere. Expiring the whole object
+    instead reloaded the parent and its eager collections too: four more statements on every save."""
     mapper = inspect(type(instance))
-    parents = [rel for rel in mapper.relationships if rel.direction is MANYTOONE]
-    before = {rel.key: _foreign_key(instance, mapper, rel) for rel in parents}
+    loaded = inspect(instance).dict
     db.session.flush()
     db.session.refresh(instance, [column.key for column in mapper.column_attrs], with_for_update=True)
-    stale = [rel.key for rel in mapper.relationships if rel.direction is not MANYTOONE]
-    stale += [rel.key for rel in parents if _foreign_key(instance, mapper, rel) != before[rel.key]]
+    stale = [
+        rel.key
+        for rel in mapper.relationships
+        if rel.direction is not MANYTOONE or (rel.key in loaded and _points_elsewhere(instance, rel))
+    ]
     db.session.expire(instance, stale)
     return instance
 
 
-def _foreign_key(instance: Any, mapper: Any, relationship: Any) -> tuple:
-    return tuple(
-        getattr(instance, mapper.get_property_by_column(column).key) for column in relationship.local_columns
+def _points_elsewhere(instance: Any, relationship: Any) -> bool:
+    """Whether a loaded many-to-one holds another object than the row's foreign key names."""
+    mapper = inspect(type(instance))
+    keys = tuple(
+        getattr(instance, mapper.get_property_by_column(local).key)
+        for local, _ in relationship.local_remote_pairs
+    )
+    target = inspect(instance).dict[relationship.key]
+    if target is None:
+        return any(key is not None for key in keys)
+    target_mapper = inspect(type(target))
+    return keys != tuple(
+        getattr(target, target_mapper.get_property_by_column(remote).key)
+        for _, remote in relationship.local_remote_pairs
     )

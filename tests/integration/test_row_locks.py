@@ -61,3 +61,15 @@ def test_the_unchanged_parent_is_kept_and_a_changed_one_followed(factory):
     lock_and_reload(application)
     assert application.call_id == other.id
     assert application.call is db.session.get(Call, other.id)
+
+
+def test_a_parent_set_by_id_in_this_session_is_followed(factory):
+    application = _draft(factory)
+    other = factory.call()
+    db.session.flush()
+    assert application.call is not other
+    application.call_id = other.id  # by id, with the old call still loaded on the object
+
+    lock_and_reload(application)
+
+    assert application.call is other

@@ -104,6 +104,7 @@ def claim_content_edit(
         raise Conflict(stale_edit_message(actor, application))
     for key, value in zip((column.key, "content_updated_at", "content_updated_by_id"), claimed, strict=True):
         set_committed_value(application, key, value)
+    db.session.expire(application, ["content_updated_by"])  # follows the id just set
 
 
 def stale_edit_message(actor: User, application: Application) -> str:
