@@ -52,7 +52,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from grants import create_app  # noqa: E402
 from grants.applications.models import Application  # noqa: E402
 from grants.applications.states import ApplicationState  # noqa: E402
-from grants.demo.ready_drafts import seed_ready_drafts  # noqa: E402
+from grants.demo.ready_drafts import answer_fields, details_fields, seed_ready_drafts  # noqa: E402
 from grants.extensions import db  # noqa: E402
 from grants.notifications.models import OutboxMessage  # noqa: E402
 from grants.security.passwords import hash_password  # noqa: E402
@@ -121,15 +121,8 @@ def seed(args, env: dict[str, str], work: Path) -> dict:
                     "partner": draft.members[1].email,
                     "details_version": draft.details_version,
                     "answers_version": draft.answers_version,
-                    "details": {
-                        "title": draft.title,
-                        "abstract": draft.abstract,
-                        "priority_area": draft.priority_area or "",
-                        "keywords": draft.keywords,
-                        "start_date": draft.start_date.isoformat() if draft.start_date else "",
-                        "duration_months": str(draft.duration_months),
-                    },
-                    "answers": {f"q_{answer.question.key}": answer.value for answer in draft.answers},
+                    "details": details_fields(draft),
+                    "answers": answer_fields(draft),
                 }
                 for draft in drafts
             ],

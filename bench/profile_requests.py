@@ -29,7 +29,7 @@ from common import fresh_database, production_settings, refresh_statistics  # no
 
 from grants import create_app  # noqa: E402
 from grants.applications.models import Application  # noqa: E402
-from grants.demo.ready_drafts import seed_ready_drafts  # noqa: E402
+from grants.demo.ready_drafts import answer_fields, details_fields, seed_ready_drafts  # noqa: E402
 from grants.extensions import db  # noqa: E402
 from grants.security.passwords import hash_password  # noqa: E402
 from grants.timeutil import utcnow  # noqa: E402
@@ -64,15 +64,8 @@ class Visitor:
         self.id = application_id
         with app.app_context():
             draft = db.session.get(Application, application_id)
-            self.details = {
-                "title": draft.title,
-                "abstract": draft.abstract,
-                "priority_area": draft.priority_area or "",
-                "keywords": draft.keywords,
-                "start_date": draft.start_date.isoformat() if draft.start_date else "",
-                "duration_months": str(draft.duration_months),
-            }
-            self.answers = {f"q_{a.question.key}": a.value for a in draft.answers}
+            self.details = details_fields(draft)
+            self.answers = answer_fields(draft)
             self.details_version = draft.details_version
             self.answers_version = draft.answers_version
             self.call_id = draft.call_id

@@ -74,6 +74,23 @@ def seed_ready_drafts(count: int, password_hash: str, now: datetime, *, closes_i
     return ReadyDrafts(call_id, application_ids, lead_emails)
 
 
+def details_fields(draft: Application) -> dict[str, str]:
+    """The details form as a browser sends it to save ``draft`` unchanged (autosave's fields)."""
+    return {
+        "title": draft.title,
+        "abstract": draft.abstract,
+        "priority_area": draft.priority_area or "",
+        "keywords": draft.keywords,
+        "start_date": draft.start_date.isoformat() if draft.start_date else "",
+        "duration_months": str(draft.duration_months),
+    }
+
+
+def answer_fields(draft: Application) -> dict[str, Any]:
+    """The questions form's fields for ``draft``'s saved answers."""
+    return {f"q_{answer.question.key}": answer.value for answer in draft.answers}
+
+
 def _answer_questions(application: Application, now: datetime) -> None:
     """Answer the call's questions: the first option of a choice, a sentence for a text."""
     answers = {
