@@ -1,13 +1,11 @@
-"""The only place that builds the Flask app for workers.
+"""The only place that builds the Flask app for workers. A forked pool process opens its own
+database connections (grants.database resets the pools after every fork).
 
 Start a worker with ``celery -A workers.celery_app worker`` and the scheduler with
 ``celery -A workers.celery_app beat``.
 """
 
-from celery.signals import worker_process_init
-
 from grants import create_app
-from grants.extensions import db
 from workers.beat_schedule import BEAT_SCHEDULE
 
 flask_app = create_app()
@@ -17,10 +15,3 @@ celery.conf.include = ["workers.tasks"]
 import workers.tasks  # noqa: E402,F401  (registers the tasks)
 
 app = celery
-
-
-@worker_process_init.connect
-def _fresh_connections_after_fork(**_kwargs) -> None:
-    """A forked worker must not share the parent's database connections."""
-    with flask_app.app_context():
-        db.engine.dispose(close=False)
