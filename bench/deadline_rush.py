@@ -46,10 +46,10 @@ sys.path.insert(0, str(ROOT / "bench" / "rush"))
 import flask_migrate  # noqa: E402
 import redis  # noqa: E402
 from common import append_to_benchmarks, fresh_database, machine, production_settings, refresh_statistics  # noqa: E402
+from grants_app import create_bench_app  # noqa: E402
 from processes import BIN, CpuShare, MemoryWatch, celery_worker, gunicorn, stop  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
-from grants import create_app  # noqa: E402
 from grants.applications.models import Application  # noqa: E402
 from grants.applications.states import ApplicationState  # noqa: E402
 from grants.demo.ready_drafts import answer_fields, details_fields, seed_ready_drafts  # noqa: E402
@@ -61,7 +61,6 @@ from grants.timeutil import utcnow  # noqa: E402
 PASSWORD = "deadline-rush-password-1"  # noqa: S105
 HOST = "http://127.0.0.1:8000"
 WRITES = ("save draft (details)", "save draft (questions)", "submit")
-BENCH_OVERRIDES = {"SESSION_COOKIE_SECURE": False, "FORCE_HTTPS": False, "PROXY_COUNT": 1}
 
 
 @dataclass
@@ -100,7 +99,7 @@ def seed(args, env: dict[str, str], work: Path) -> dict:
     fresh_database(args.database_url)
     redis.Redis.from_url(args.redis_url).flushdb()
     os.environ.update(env)
-    app = create_app("production", BENCH_OVERRIDES)
+    app = create_bench_app()
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         started = time.perf_counter()
@@ -266,7 +265,7 @@ def main() -> None:
             "ceiling before", ["CeilingWriter"], args.writers, args.ceiling_seconds, env, work, args.writers
         )
         stop(ceiling)
-        web = gunicorn("grants_app:app", env, work / "gunicorn.log", ("GET", "/sign-in"))
+        web = gunicorn("grants_app:create_bench_app()", env, work / "gunicorn.log", ("GET", "/sign-in"))
         with CpuShare() as write_cpu:
             phases["writes"] = locust(
                 "writes", ["Writer"], args.writers, args.write_seconds, env, work, args.writers
@@ -277,7 +276,7 @@ def main() -> None:
             "ceiling after", ["CeilingWriter"], args.writers, args.ceiling_seconds, env, work, args.writers
         )
         stop(ceiling)
-        web = gunicorn("grants_app:app", env, work / "gunicorn.log", ("GET", "/sign-in"))
+        web = gunicorn("grants_app:create_bench_app()", env, work / "gunicorn.log", ("GET", "/sign-in"))
         with MemoryWatch({"gunicorn": web}) as burst:
             phases["sign-in burst"] = locust("sign-in burst", ["SignInBurst"], 100, 15, env, work, 100)
         with MemoryWatch({"gunicorn": web, "celery": worker}, interval=0.2) as rush, CpuShare() as rush_cpu:

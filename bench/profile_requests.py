@@ -23,11 +23,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench" / "rush"))
 
 import flask_migrate  # noqa: E402
 from common import fresh_database, production_settings, refresh_statistics  # noqa: E402
+from grants_app import create_bench_app  # noqa: E402
 
-from grants import create_app  # noqa: E402
 from grants.applications.models import Application  # noqa: E402
 from grants.demo.ready_drafts import answer_fields, details_fields, seed_ready_drafts  # noqa: E402
 from grants.extensions import db  # noqa: E402
@@ -43,9 +44,7 @@ def build(args):
     work = Path(tempfile.mkdtemp(prefix="grants-profile-"))
     fresh_database(args.database_url)
     os.environ.update(production_settings(args.database_url, args.redis_url, work))
-    app = create_app(
-        "production", {"SESSION_COOKIE_SECURE": False, "FORCE_HTTPS": False, "OUTBOX_DISPATCH": "record"}
-    )
+    app = create_bench_app(OUTBOX_DISPATCH="record")
     with app.app_context():
         flask_migrate.upgrade(directory=str(ROOT / "migrations"))
         seeded = seed_ready_drafts(

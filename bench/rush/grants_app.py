@@ -10,4 +10,10 @@ with two changes that a load test from one machine needs.
 
 from grants import create_app
 
-app = create_app("production", {"SESSION_COOKIE_SECURE": False, "FORCE_HTTPS": False, "PROXY_COUNT": 1})
+BENCH_OVERRIDES = {"SESSION_COOKIE_SECURE": False, "FORCE_HTTPS": False, "PROXY_COUNT": 1}
+
+
+def create_bench_app(**more):
+    """Grants with the production settings and the two changes above (plus ``more``); gunicorn
+    serves ``grants_app:create_bench_app()``."""
+    return create_app("production", {**BENCH_OVERRIDES, **more})
