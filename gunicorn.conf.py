@@ -16,6 +16,10 @@ worker_class = "gthread"
 # The app is built once and the workers forked from it share its memory (imports, catalogues)
 # until they write to it; grants.database gives each worker its own database connections.
 preload_app = True
+# A stuck worker's limit, not a slow client's: a gthread worker stays alive while its threads wait
+# on a client. Request bodies are paced by the app (grants.security.request_body); headers sent
+# slowly hold a thread until the proxy in front gives up (nginx client_header_timeout), as
+# gunicorn only bounds the wait for a connection's first byte.
 timeout = 30
 graceful_timeout = 20
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG")

@@ -50,3 +50,10 @@ class InvalidToken(DomainError):
     """A signed link that is malformed, tampered with, expired or already used."""
 
     status = 400
+
+
+class Unavailable(DomainError):
+    """Something the request needs (the upload disk, say) failed on our side; nothing was
+    changed and the same request may simply be sent again later."""
+
+    status = 503
