@@ -10,6 +10,7 @@ from grants.applications.models import (
     SideConfirmation,
     TeamMember,
 )
+from grants.applications.removed_models import RemovedAttachment, RemovedReportFile
 from grants.audit.models import AuditEvent
 from grants.awards.models import (
     AgreementAcceptance,
@@ -78,6 +79,8 @@ __all__ = [
     "ProposedPair",
     "Question",
     "QuestionSet",
+    "RemovedAttachment",
+    "RemovedReportFile",
     "Report",
     "ReportFile",
     "Review",

@@ -15,4 +15,6 @@ BEAT_SCHEDULE = {
     },
     "purge-old-sessions": {"task": "grants.purge_old_sessions", "schedule": crontab(minute=17)},
     "purge-orphan-uploads": {"task": "grants.purge_orphan_uploads", "schedule": crontab(minute=43)},
+    # Before the orphan sweep, so a purged file's bytes go within the same hour.
+    "purge-removed-files": {"task": "grants.purge_removed_files", "schedule": crontab(minute=37)},
 }

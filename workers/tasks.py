@@ -11,6 +11,7 @@ from datetime import datetime
 from celery import shared_task
 
 from grants.accounts.services.sessions import purge_old_sessions
+from grants.applications.services.removed_files import purge_removed_files
 from grants.applications.services.uploads import purge_orphan_uploads
 from grants.deadlines.tick import run_tick
 from grants.notifications.delivery import claim_stale_messages, deliver_message
@@ -64,3 +65,9 @@ def purge_old_sessions_task() -> int:
 @idempotent_task("grants.purge_orphan_uploads")
 def purge_orphan_uploads_task() -> int:
     return purge_orphan_uploads(utcnow())
+
+
+@idempotent_task("grants.purge_removed_files")
+def purge_removed_files_task() -> int:
+    """Forget files removed longer ago than they stay restorable; the orphan sweep takes the files."""
+    return purge_removed_files(utcnow())

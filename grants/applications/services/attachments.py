@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
-import re
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -16,14 +16,18 @@ from flask_babel import gettext as _
 
 from grants.accounts.models import User
 from grants.applications.models import Application, Attachment, AttachmentKind
+from grants.applications.pdf_checks import check_pdf_content
 from grants.applications.services.common import require_editable
-from grants.applications.storage import store_bytes
+from grants.applications.services.removed_files import set_aside_attachment
+from grants.applications.storage import is_unsafe_character, store_bytes
 from grants.audit.services import record
 from grants.calls.questions import QuestionKind
-from grants.errors import NotFound, ValidationError
+from grants.errors import NotFound, Unavailable, ValidationError
 
+log = logging.getLogger(__name__)
 MAX_PER_KIND = {AttachmentKind.CASE_FOR_SUPPORT: 1, AttachmentKind.LETTER_OF_SUPPORT: 10}
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+# Device names Windows will not save a file under, whatever follows the first dot (NUL.pdf).
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in range(10)}
 
 
 def upload_attachment(
@@ -62,13 +66,15 @@ def upload_attachment(
         and len([item for item in application.attachments if item.kind == kind_value]) >= limit
     ):
         raise ValidationError(_("Attach at most %(limit)s letters of support.", limit=limit), field="file")
+    # Stored before anything changes, so a full disk leaves the draft as it was.
+    stored = stored_pdf_fields(actor, name, content, now)
     for old in replaced:
-        _remove(application, old)
+        set_aside_attachment(actor, application, old, now)
     attachment = Attachment(
         kind=kind_value.value,
         team_member_id=member.id if member else None,
         question_key=question_key,
-        **stored_pdf_fields(actor, name, content, now),
+        **stored,
     )
     application.attachments.append(attachment)
     record(
@@ -81,10 +87,18 @@ def upload_attachment(
 
 
 def stored_pdf_fields(actor: User, name: str, content: bytes, now: datetime) -> dict[str, Any]:
-    """Store checked PDF bytes under a fresh random name; the ``StoredPdf`` columns of the row."""
+    """Store checked PDF bytes under a fresh random name; the ``StoredPdf`` columns of the row.
+    A disk that cannot take the file (full, over quota, failing) is a 503: nothing was saved."""
+    try:
+        stored_name = store_bytes(content)
+    except OSError as error:
+        log.error("could not store an upload of %s bytes: %s", len(content), error)
+        raise Unavailable(
+            _("We could not store your file just now. Nothing was saved; try again in a few minutes.")
+        ) from error
     return {
         "original_name": name,
-        "stored_name": store_bytes(content),
+        "stored_name": stored_name,
         "size_bytes": len(content),
         "sha256": hashlib.sha256(content).hexdigest(),
         "uploaded_by_id": actor.id,
@@ -105,8 +119,17 @@ def check_file_name(filename: str | None) -> str:
     name = unicodedata.normalize("NFC", (filename or "").strip())
     if not name:
         raise ValidationError(_("Choose a PDF file to upload."), field="file")
-    if "/" in name or "\\" in name or ".." in name or _UNSAFE_NAME.search(name) or name.startswith("."):
+    if "/" in name or "\\" in name or ".." in name or name.startswith("."):
         raise ValidationError(_("The file name must be a plain name, without folders or “..”."), field="file")
+    if any(is_unsafe_character(char) for char in name):
+        raise ValidationError(
+            _("The file name contains invisible or control characters. Rename the file and try again."),
+            field="file",
+        )
+    if name.split(".")[0].strip().upper() in WINDOWS_RESERVED:
+        raise ValidationError(
+            _("Windows reserves this file name for devices. Rename the file and try again."), field="file"
+        )
     if len(name) > 200:
         raise ValidationError(_("Shorten the file name to under 200 characters."), field="file")
     if not name.lower().endswith(".pdf"):
@@ -140,6 +163,7 @@ def check_pdf(content: bytes, max_bytes: int) -> None:
             ),
             field="file",
         )
+    check_pdf_content(content)
 
 
 def size_text(size: int) -> str:
@@ -151,11 +175,12 @@ def size_text(size: int) -> str:
 
 
 def remove_attachment(actor: User, application: Application, attachment_id: int, now: datetime) -> None:
+    """Take a file off the draft; it stays restorable for a while (see ``removed_files``)."""
     require_editable(actor, application, now)
     attachment = next((item for item in application.attachments if item.id == attachment_id), None)
     if attachment is None:
         raise NotFound(_("That file is not attached to this application."))
-    _remove(application, attachment)
+    set_aside_attachment(actor, application, attachment, now)
     record(
         actor,
         "application.attachment_removed",
@@ -186,8 +211,3 @@ def _question_for(application: Application, kind: AttachmentKind, question_key: 
     if not any(item.key == question_key and item.kind == QuestionKind.FILE for item in questions):
         raise ValidationError(_("Choose which question this file answers."), field="question_key")
     return question_key
-
-
-def _remove(application: Application, attachment: Attachment) -> None:
-    """Drop the row; the file goes with the next orphan sweep, so a rollback never loses a file."""
-    application.attachments.remove(attachment)

@@ -7,7 +7,9 @@ from flask_login import current_user
 from grants.applications.forms import AttachmentForm
 from grants.applications.models import AttachmentKind
 from grants.applications.services import attachments as attachment_services
+from grants.applications.services import restoring
 from grants.applications.services.answers import questions_for
+from grants.applications.services.removed_files import recently_removed_attachments, restorable_until
 from grants.applications.storage import send_stored_pdf
 from grants.applications.views.blueprint import LOAD_APPLICATION, LOAD_ATTACHMENT, bp, section_page
 from grants.calls.questions import QuestionKind
@@ -35,7 +37,16 @@ def _form(application) -> AttachmentForm:
 
 
 def _page(application, form, status=200):
-    return section_page("applications/attachments.html", application, status, form=form, max_megabytes=10)
+    removed = recently_removed_attachments(application, utcnow())
+    return section_page(
+        "applications/attachments.html",
+        application,
+        status,
+        form=form,
+        max_megabytes=10,
+        removed=removed,
+        restorable_until=restorable_until,
+    )
 
 
 @bp.get("/applications/<int:application_id>/attachments")
@@ -76,7 +87,17 @@ def remove_attachment(application, attachment_id: int):
     return perform(
         lambda: attachment_services.remove_attachment(current_user, application, attachment_id, utcnow()),
         back=url_for(".attachments", application_id=application.id),
-        success=_("File removed."),
+        success=_("File removed. You can restore it from “Recently removed” below."),
+    )
+
+
+@bp.post("/applications/<int:application_id>/attachments/removed/<int:removed_id>/restore")
+@declare(SIGNED_IN, load=LOAD_APPLICATION, check=can_view_application)
+def restore_attachment(application, removed_id: int):
+    return perform(
+        lambda: restoring.restore_attachment(current_user, application, removed_id, utcnow()),
+        back=url_for(".attachments", application_id=application.id),
+        success=_("File restored."),
     )
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from grants.accounts.models import User
 from grants.applications.services.attachments import check_upload, stored_pdf_fields
+from grants.applications.services.removed_files import set_aside_report_file
 from grants.audit.services import record
 from grants.awards.models import Report, ReportFile
 from grants.awards.services.completion import complete_if_finished
@@ -17,7 +18,6 @@ from grants.awards.services.offers import require_managing
 from grants.awards.states import ReportState, check_report_transition
 from grants.database import lock_and_reload
 from grants.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from grants.extensions import db
 from grants.security.predicates import can_write_report, team_membership
 
 FIELD_LIMIT = 20000
@@ -74,13 +74,13 @@ def add_report_file(
     return attached
 
 
-def remove_report_file(actor: User, report: Report, file_id: int) -> None:
+def remove_report_file(actor: User, report: Report, file_id: int, now: datetime) -> None:
+    """Take a file off the report being written; it stays restorable for a while."""
     _require_writing(actor, report)
     attached = next((f for f in report.files if f.id == file_id), None)
     if attached is None:
         raise NotFound(_("That file is not attached to this report."))
-    report.files.remove(attached)
-    db.session.delete(attached)
+    set_aside_report_file(actor, report, attached, now)
     record(
         actor,
         "report.file_removed",

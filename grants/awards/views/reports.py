@@ -5,6 +5,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from grants.applications.services import restoring
+from grants.applications.services.removed_files import recently_removed_report_files, restorable_until
 from grants.applications.storage import send_stored_pdf
 from grants.awards.forms import AchievedForm, ReportFileForm, ReportForm, ReportReviewForm
 from grants.awards.services import reports as report_services
@@ -39,6 +41,8 @@ def _page(report, form=None, review_form=None, file_form=None, status=200):
         writable=can_write_report(current_user, report),
         managing=can_manage_award(current_user, award),
         overdue=report.is_overdue(award_today(award, utcnow())),
+        removed=recently_removed_report_files(report, utcnow()),
+        restorable_until=restorable_until,
     ), status
 
 
@@ -101,9 +105,19 @@ def add_file(report):
 @declare(SIGNED_IN, load=LOAD_REPORT, check=can_write_report)
 def remove_file(report, file_id: int):
     return perform(
-        lambda: report_services.remove_report_file(current_user, report, file_id),
+        lambda: report_services.remove_report_file(current_user, report, file_id, utcnow()),
         back=url_for(".report", report_id=report.id),
-        success=_("File removed."),
+        success=_("File removed. You can restore it from “Recently removed” below."),
+    )
+
+
+@bp.post("/reports/<int:report_id>/files/removed/<int:removed_id>/restore")
+@declare(SIGNED_IN, load=LOAD_REPORT, check=can_write_report)
+def restore_file(report, removed_id: int):
+    return perform(
+        lambda: restoring.restore_report_file(current_user, report, removed_id, utcnow()),
+        back=url_for(".report", report_id=report.id),
+        success=_("File restored."),
     )
 
 
