@@ -14,3 +14,12 @@ def whole_number(text: str | None) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_INT else None
+
+
+def row_id(value: object) -> int:
+    """A row's id chosen in a form (a select's ``coerce``): a ``ValueError``, which the field shows
+    as an invalid choice, for anything no id column holds, so ``10**30`` never reaches a query."""
+    number = int(str(value))
+    if not 0 <= number <= MAX_INT:
+        raise ValueError(value)
+    return number

@@ -9,12 +9,15 @@ from flask_wtf import FlaskForm
 
 from grants.errors import DomainError, NotFound, PermissionDenied
 from grants.extensions import db
+from grants.numbers import MAX_INT, whole_number
+from grants.security.refusals import note_domain_refusal
 
 INVALID_FORM_STATUS = 422
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> int:
     """Show ``error`` on its field when the form has one, else in the summary; return its status."""
+    note_domain_refusal(error)
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -40,6 +43,18 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def page_number(name: str = "page") -> int:
+    """The list page asked for in the query string, from 1 to ``MAX_INT``. A missing, malformed,
+    zero or negative one reads as the first page; one too large for the database as ``MAX_INT``,
+    which each list reads as its last page. (``request.args.get(..., type=int)`` let
+    ``?page=99999999999999999999`` through to the database, which cannot bind it: a 500.)"""
+    text = (request.args.get(name) or "").strip()
+    number = whole_number(text)
+    if number is None:
+        return MAX_INT if text.isascii() and text.isdigit() else 1
+    return max(number, 1)
 
 
 def flash_success(message: str) -> None:

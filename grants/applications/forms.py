@@ -20,13 +20,14 @@ from grants.applications.models import AttachmentKind, DeclarationKind, MemberRo
 from grants.applications.services.budget import CATEGORY_LABELS
 from grants.applications.services.declarations import DECLARATION_TEXTS
 from grants.choices import options
+from grants.numbers import row_id
 
 
 class StartApplicationForm(FlaskForm):
     title = StringField(_l("Project title"), [DataRequired(_l("Give the project a title.")), Length(max=250)])
     country = SelectField(_l("Your side of the partnership"), [DataRequired(_l("Choose your side."))])
     institution_id = SelectField(
-        _l("Your institution"), [DataRequired(_l("Choose your institution."))], coerce=int
+        _l("Your institution"), [DataRequired(_l("Choose your institution."))], coerce=row_id
     )
 
 
@@ -50,7 +51,7 @@ class InviteMemberForm(FlaskForm):
     role = SelectField(_l("Role"), [DataRequired(_l("Choose a role."))])
     country = SelectField(_l("Side"), [DataRequired(_l("Choose their side."))])
     institution_id = SelectField(
-        _l("Institution"), [DataRequired(_l("Choose their institution."))], coerce=int
+        _l("Institution"), [DataRequired(_l("Choose their institution."))], coerce=row_id
     )
 
     def __init__(self, *args, **kwargs):
@@ -64,7 +65,7 @@ class InviteMemberForm(FlaskForm):
 
 
 class BudgetLineForm(FlaskForm):
-    call_funder_id = SelectField(_l("Funder"), [DataRequired(_l("Choose a funder."))], coerce=int)
+    call_funder_id = SelectField(_l("Funder"), [DataRequired(_l("Choose a funder."))], coerce=row_id)
     year = SelectField(_l("Year"), [DataRequired(_l("Choose a year."))], coerce=int)
     category = SelectField(_l("Category"), [DataRequired(_l("Choose a category."))])
     description = StringField(_l("Description"), [DataRequired(_l("Describe the cost.")), Length(max=200)])

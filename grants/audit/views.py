@@ -17,6 +17,7 @@ from grants.audit.models import AuditEvent
 from grants.audit.redaction import conflicted_events
 from grants.security.policy import ADMIN, OFFICER, STAFF, Access, Policy, declare
 from grants.templating import viewer_zone
+from grants.web import page_number
 
 bp = Blueprint("audit", __name__)
 
@@ -48,7 +49,7 @@ def subject_url(event: AuditEvent) -> str | None:
 def log():
     filters, problems = parse_filters(request.args)
     zone = viewer_zone()
-    page = audit_page(current_user, filters, zone, page=request.args.get("page", 1, type=int) or 1)
+    page = audit_page(current_user, filters, zone, page=page_number())
     return render_template(
         "audit/log.html",
         zone=zone,

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from grants.applications.services.budget import CATEGORY_LABELS
 from grants.awards.states import Outcome
 from grants.choices import options
+from grants.numbers import row_id
 
 RATIONALE_HINT = _l("For the record and the panel: applicants never see it.")
 CATEGORY_CHOICES = options(CATEGORY_LABELS.items())
@@ -66,7 +67,7 @@ class NewStartForm(FlaskForm):
 
 
 class TransferForm(FlaskForm):
-    call_funder_id = SelectField(_l("Funder"), coerce=int)
+    call_funder_id = SelectField(_l("Funder"), coerce=row_id)
     from_category = SelectField(_l("From"), choices=CATEGORY_CHOICES)
     to_category = SelectField(_l("To"), choices=CATEGORY_CHOICES)
     amount = StringField(_l("Amount"), [Optional(), Length(max=30)])

@@ -16,6 +16,7 @@ from grants.accounts.reference import time_zones
 from grants.calls.questions import QuestionKind
 from grants.choices import country_options, options
 from grants.money import COMMON_CURRENCIES
+from grants.numbers import row_id
 
 LOCAL_TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, [links](https://…), lists and ## headings.")
@@ -105,7 +106,7 @@ class CallForm(FlaskForm):
 
 
 class CallFunderForm(FlaskForm):
-    funder_id = SelectField(_l("Funder"), [DataRequired(_l("Choose a funder."))], coerce=int)
+    funder_id = SelectField(_l("Funder"), [DataRequired(_l("Choose a funder."))], coerce=row_id)
     envelope = StringField(
         _l("Budget envelope"),
         [DataRequired(_l("Enter the envelope."))],

@@ -1,6 +1,6 @@
 """Officers' page of emails that could not be delivered, with their errors and a retry."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,7 +11,7 @@ from grants.notifications.delivery import outbox_counts
 from grants.notifications.failures import failed_messages, retry_all_failed, retry_message
 from grants.notifications.models import OutboxMessage
 from grants.security.policy import OFFICER, Loads, declare
-from grants.web import flash_success
+from grants.web import flash_success, page_number
 
 bp = Blueprint("outbox", __name__, url_prefix="/manage/emails")
 LOAD_MESSAGE = Loads("message_id", lambda message_id: db.session.get(OutboxMessage, message_id), "message")
@@ -20,8 +20,7 @@ LOAD_MESSAGE = Loads("message_id", lambda message_id: db.session.get(OutboxMessa
 @bp.get("/failed")
 @declare(OFFICER)
 def failed():
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
-    page = failed_messages(number)
+    page = failed_messages(page_number())
     if not page.items and page.total:
         return redirect(url_for(".failed", page=page.pages))
     return render_template(

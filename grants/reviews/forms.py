@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from grants.choices import options
+from grants.numbers import row_id
 from grants.reviews.matching.affinity import Bid
 from grants.reviews.models import DEFAULT_MAX_REVIEWS
 from grants.reviews.states import Recommendation
@@ -105,8 +106,10 @@ class ProposeForm(FlaskForm):
 
 
 class PairForm(FlaskForm):
-    application_id = SelectField(_l("Application"), [DataRequired(_l("Choose an application."))], coerce=int)
-    reviewer_id = SelectField(_l("Reviewer"), [DataRequired(_l("Choose a reviewer."))], coerce=int)
+    application_id = SelectField(
+        _l("Application"), [DataRequired(_l("Choose an application."))], coerce=row_id
+    )
+    reviewer_id = SelectField(_l("Reviewer"), [DataRequired(_l("Choose a reviewer."))], coerce=row_id)
 
 
 class OfficerConflictForm(PairForm):

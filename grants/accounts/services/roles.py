@@ -7,9 +7,9 @@ from grants.accounts.models import User, UserRole
 from grants.accounts.roles import Role
 from grants.audit.services import record
 from grants.errors import Conflict, PermissionDenied
-from grants.extensions import db
 from grants.links import external_url
 from grants.notifications.services import queue_email
+from grants.paging import page_within
 from grants.security.predicates import can_change_role
 
 
@@ -53,4 +53,4 @@ def search_users(query: str = "", role: Role | None = None, page: int = 1, per_p
         )
     if role is not None and role is not Role.RESEARCHER:
         statement = statement.where(User.role_rows.any(UserRole.role == role.value))
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return page_within(statement, page, per_page)

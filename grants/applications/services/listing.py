@@ -11,6 +11,7 @@ from grants.applications.models import Application, Attachment, TeamMember
 from grants.applications.states import ApplicationState
 from grants.calls.models import Call
 from grants.extensions import db
+from grants.paging import page_within
 
 
 def my_applications(user: User) -> list[Application]:
@@ -58,10 +59,7 @@ def call_applications(
     else:
         # References are unique: their index gives the page without sorting the whole call.
         query = query.where(Application.reference.is_not(None)).order_by(Application.reference)
-    found = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    if found.page > 1 and found.page > found.pages:
-        found = db.paginate(query, page=max(found.pages, 1), per_page=per_page, error_out=False)
-    return found
+    return page_within(query, page, per_page)
 
 
 def find_application(application_id: int) -> Application | None:

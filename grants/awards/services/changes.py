@@ -13,6 +13,7 @@ from grants.applications.models import BudgetCategory
 from grants.applications.services.budget import CATEGORY_LABELS
 from grants.audit.services import record
 from grants.awards.models import Award, AwardBudgetLine, Milestone
+from grants.awards.schedule import add_months
 from grants.awards.services.mail import email_award_team
 from grants.awards.services.offers import require_managing
 from grants.awards.services.schedules import moves_text, schedule_reports
@@ -24,6 +25,9 @@ from grants.money import format_money, parse_amount, reader_money
 from grants.security.predicates import team_membership
 
 REASON_LIMIT = 2000
+# An extension adds months, not decades: each project year owes a report, and an end date near the
+# calendar's last year (9999) cannot even be scheduled.
+MAX_EXTENSION_YEARS = 5
 
 
 def _reason(text: str | None, message: str) -> str:
@@ -56,6 +60,14 @@ def extend_award(actor: User, award: Award, new_end: date | None, reason: str) -
     if new_end <= award.end_date:
         raise ValidationError(
             _("The new end date must be after the current one, %(end)s.", end=reader_day(award.end_date)),
+            field="end_date",
+        )
+    if new_end > add_months(award.end_date, 12 * MAX_EXTENSION_YEARS):
+        raise ValidationError(
+            _(
+                "The new end date must be within %(years)d years of the current one.",
+                years=MAX_EXTENSION_YEARS,
+            ),
             field="end_date",
         )
     before = award.end_date

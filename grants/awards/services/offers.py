@@ -21,7 +21,7 @@ from grants.awards.models import (
     DecisionAmount,
     Payment,
 )
-from grants.awards.schedule import apportion, end_date_for, payment_schedule
+from grants.awards.schedule import add_months, apportion, end_date_for, payment_schedule
 from grants.awards.services.mail import email_award_team, email_leads
 from grants.awards.services.schedules import moves_text, schedule_reports
 from grants.awards.states import AwardState, PaymentState, ReportState, check_award_transition
@@ -34,6 +34,9 @@ from grants.security.predicates import can_accept_agreement, can_manage_award
 
 # How long lead investigators have to accept an offer.
 ACCEPTANCE_PERIOD = timedelta(days=28)
+# As for a draft's start date (within three years of the call): a start decades away is a typing
+# slip, and one near the calendar's last year (9999) leaves no room for the project's end.
+MAX_START_DELAY_YEARS = 3
 
 
 def lead_members(application: Application) -> list:
@@ -258,8 +261,14 @@ def move_start(actor: User, award: Award, new_start: date | None, reason: str, n
         raise ValidationError(_("Give the reason for the new start date."), field="reason")
     if new_start is None:
         raise ValidationError(_("Enter the new start date."), field="start_date")
-    if new_start < now.astimezone(award.call.zone).date():
+    today = now.astimezone(award.call.zone).date()
+    if new_start < today:
         raise ValidationError(_("The start date cannot be in the past."), field="start_date")
+    if new_start > add_months(today, 12 * MAX_START_DELAY_YEARS):
+        raise ValidationError(
+            _("The new start date must be within %(years)d years of today.", years=MAX_START_DELAY_YEARS),
+            field="start_date",
+        )
     before = (award.start_date, award.end_date)
     application = award.application
     award.start_date = new_start

@@ -26,6 +26,7 @@ from grants.awards.states import (
 from grants.calls.models import Call, CallFunder, Funder
 from grants.extensions import db
 from grants.money import reader_money
+from grants.paging import page_within
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def portfolio_page(filters: PortfolioFilters, now: datetime, page: int = 1, per_
         )
         .order_by(Award.offered_at.desc(), Award.id.desc())
     )
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return page_within(statement, page, per_page)
 
 
 @dataclass(frozen=True)

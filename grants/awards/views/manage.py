@@ -28,6 +28,7 @@ from grants.numbers import whole_number
 from grants.security.policy import OFFICER, declare
 from grants.security.predicates import can_manage_award, can_release_payment
 from grants.timeutil import utcnow
+from grants.web import page_number
 
 
 def _int_arg(name: str) -> int | None:
@@ -47,7 +48,7 @@ def portfolio():
     return render_template(
         "awards/portfolio.html",
         filters=filters,
-        page=portfolio_page(filters, now, page=max(_int_arg("page") or 1, 1)),
+        page=portfolio_page(filters, now, page=page_number()),
         totals=portfolio_totals(filters, now),
         calls=staff_calls(),
         funders=list_funders(),

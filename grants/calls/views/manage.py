@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +26,7 @@ from grants.choices import options
 from grants.errors import DomainError
 from grants.security.policy import OFFICER, STAFF, Loads, declare
 from grants.timeutil import utcnow
-from grants.web import attach_error, flash_success, render_form
+from grants.web import attach_error, flash_success, page_number, render_form
 
 LOAD_PROGRAMME = Loads("programme_id", programmes.find_programme, "programme")
 
@@ -139,7 +139,7 @@ def manage_call(call):
         question_set=current_question_set(call),
         problems=opening_problems(call, utcnow()) if call.state == "draft" else [],
         drafts_in_progress=count_drafts(call),
-        applications=call_applications(call, page=request.args.get("page", 1, type=int)),
+        applications=call_applications(call, page=page_number()),
     )
 
 

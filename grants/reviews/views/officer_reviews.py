@@ -12,7 +12,7 @@ from grants.reviews.views.blueprint import LOAD_APPLICATION, LOAD_CALL, LOAD_REV
 from grants.security.policy import OFFICER, declare
 from grants.security.predicates import can_see_scores, can_unlock_review
 from grants.timeutil import utcnow
-from grants.web import perform
+from grants.web import page_number, perform
 
 
 @bp.get("/manage/applications/<int:application_id>/reviews")
@@ -50,7 +50,7 @@ def call_ranking(call):
     sort = request.args.get("sort", "calibrated")
     direction = request.args.get("direction")
     ascending = None if direction not in ("asc", "desc") else direction == "asc"
-    result = ranking_page(call, current_user, sort, ascending, page=request.args.get("page", 1, type=int))
+    result = ranking_page(call, current_user, sort, ascending, page=page_number())
     return render_template(
         "reviews/ranking.html",
         call=call,
