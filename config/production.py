@@ -44,6 +44,9 @@ class ProductionConfig(DefaultConfig):
             "MAIL_FROM": env.get("MAIL_FROM", DefaultConfig.MAIL_FROM),
             "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "https://grants.example.org"),
             "FORCE_HTTPS": env.get("FORCE_HTTPS", "true").lower() != "false",
+            # Reverse proxies in front of the app, trusted for X-Forwarded-For: without it every
+            # visitor has the proxy's address and the per-address sign-in limit throttles them all.
+            "PROXY_COUNT": env.get("PROXY_COUNT"),
         }
 
     @staticmethod

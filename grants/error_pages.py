@@ -1,17 +1,24 @@
 """Friendly error pages (HTML) and JSON error bodies (API), leaking no internals."""
 
+import contextlib
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from grants.errors import DomainError
+from grants.extensions import db, login_manager
+from grants.security.refusals import note_domain_refusal
 
 log = logging.getLogger("grants.errors")
-PAGES = {400, 403, 404, 405, 409, 413, 429, 500}
+PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
+# Long enough for a restart or failover of PostgreSQL to finish.
+RETRY_AFTER_SECONDS = 5
 MESSAGES = {
     400: _l("The request could not be understood."),
     403: _l("You do not have permission to see this page."),
@@ -21,6 +28,7 @@ MESSAGES = {
     413: _l("That upload is too large."),
     429: _l("Too many attempts. Wait a minute, then try again."),
     500: _l("Something went wrong on our side. It has been logged; please try again shortly."),
+    503: _l("The service is briefly unavailable; nothing was lost — try again in a moment."),
 }
 
 
@@ -38,9 +46,34 @@ def _render(status: int, message: str | None = None):
     return render_template(template, status=status, message=message), status
 
 
+def is_database_outage(error: BaseException | None) -> bool:
+    """Whether ``error`` is the database refusing or dropping the connection (a restart, a
+    failover). The request's transaction then never committed, or committed whole before its
+    answer was lost; either way sending it again is safe, so the answer is a retryable 503."""
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+def _database_unavailable():
+    """The 503 page, rendered without the database: the session is rolled back and the page
+    is drawn as for a visitor, since the signed-in user (and their roles) cannot be loaded."""
+    log.warning("database unavailable on %s %s", request.method, request.path)
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()
+    response = make_response(_render(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
+        if _wants_json() and not current_user.is_authenticated:
+            # A script saving after a sign-out in another tab of this browser: the CSRF secret went
+            # with the session. Saying "signed out" (401) lets the page keep the text for later.
+            return login_manager.unauthorized()
         return _render(
             400,
             _(
@@ -51,10 +84,20 @@ def init_error_pages(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        note_domain_refusal(error)
         return _render(error.status, error.message)
+
+    @app.errorhandler(DBAPIError)
+    def _database(error: DBAPIError):
+        return _database_unavailable() if is_database_outage(error) else _unexpected(error)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        # The commit after the view failed: Flask hands that over as a 500 wrapping the cause.
+        if is_database_outage(getattr(error, "original_exception", None)):
+            return _database_unavailable()
+        # A view that turns a service's refusal into ``abort(403)`` does so while handling it.
+        note_domain_refusal(error.__context__)
         status = error.code or 500
         return _render(status, MESSAGES.get(status) or error.description)
 

@@ -28,11 +28,15 @@ class TcpProxy:
 
     def down(self) -> None:
         """Refuse new connections and cut the open ones, as a stopped server would."""
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
         with self._lock:
+            listener, self._listener = self._listener, None
             sockets, self._sockets = self._sockets, set()
+        if listener is not None:
+            # Closing alone leaves a thread blocked in accept() taking one more connection
+            # (Linux); shutting the socket down wakes it with an error.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
         for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -51,6 +55,10 @@ class TcpProxy:
                 continue
             upstream.settimeout(None)
             with self._lock:
+                if self._listener is not listener:  # taken down meanwhile: refuse this one too
+                    client.close()
+                    upstream.close()
+                    return
                 self._sockets.update((client, upstream))
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
