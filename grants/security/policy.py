@@ -21,8 +21,8 @@ from flask_login import current_user
 
 from grants.accounts.roles import Role
 from grants.extensions import login_manager
+from grants.security.refusals import init_refusal_log, note_refusal, note_subject
 
-log = logging.getLogger("grants.access")
 POLICY_ATTRIBUTE = "access_policy"
 
 
@@ -83,8 +83,11 @@ def declare(
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def guarded(**kwargs: Any):
+            if load is not None:
+                note_subject(load.name, kwargs.get(load.param))
             decision = policy.decide(current_user)
             if decision is Access.SIGN_IN:
+                note_refusal(policy.name, logging.INFO)
                 return login_manager.unauthorized()
             if decision is Access.FORBID:
                 refuse(policy.name)
@@ -104,9 +107,8 @@ def declare(
 
 
 def refuse(reason: str) -> None:
-    """Log a refused access and answer 403."""
-    user_id = getattr(current_user, "id", None)
-    log.warning("access refused: %s %s user=%s rule=%s", request.method, request.path, user_id, reason)
+    """Answer 403, noting ``reason`` for the refusal log (``grants.security.refusals``)."""
+    note_refusal(reason)
     abort(403)
 
 
@@ -124,9 +126,11 @@ def init_policy(app: Flask) -> None:
     if "static" in app.view_functions:
         app.view_functions["static"] = declare(PUBLIC)(app.view_functions["static"])
 
+    init_refusal_log(app)
+
     @app.before_request
     def _refuse_undeclared_endpoints():
         view = app.view_functions.get(request.endpoint or "")
         if view is not None and not hasattr(view, POLICY_ATTRIBUTE):
-            log.error("endpoint %s has no access policy; refusing", request.endpoint)
+            note_refusal("no access policy declared", logging.ERROR)
             abort(403)
