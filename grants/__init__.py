@@ -30,6 +30,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
 
     _init_extensions(app)
     _register_blueprints(app)
+    _install_wsgi_guards(app)
     if app.config.get("PROXY_COUNT"):
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -52,11 +53,17 @@ def _fill_instance_defaults(app: Flask) -> None:
             app.config[key] = value
 
 
+def _install_wsgi_guards(app: Flask) -> None:
+    from grants.security.wsgi_guards import install_wsgi_guards
+
+    install_wsgi_guards(app)
+
+
 def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from grants import models  # noqa: F401  (registers every model with the metadata)
-    from grants.accounts.services.sessions import user_for_session
+    from grants.accounts.views.sessions import answer_signed_out, load_signed_in_user
     from grants.celery_setup import celery_init_app
     from grants.database import init_database
     from grants.error_pages import init_error_pages
@@ -64,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     from grants.i18n import init_i18n
     from grants.notifications.dispatch import init_dispatch
     from grants.security.headers import init_security_headers
+    from grants.security.text_input import init_text_input
     from grants.templating import init_templating
 
     init_database(app)
@@ -75,9 +83,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Sign in to see that page.")
     login_manager.localize_callback = str  # translated when flashed, in the reader's language
     login_manager.login_message_category = "info"
-    login_manager.user_loader(user_for_session)
+    login_manager.user_loader(load_signed_in_user)
+    login_manager.unauthorized_handler(answer_signed_out)
     init_security_headers(app)
     init_error_pages(app)
+    init_text_input(app)
     init_templating(app)
     init_i18n(app)
     init_dispatch(app)
@@ -96,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from grants.insights.views import bp as insights_bp
     from grants.notifications.outbox_views import bp as outbox_bp
     from grants.notifications.views import bp as mailbox_bp
+    from grants.privacy.views import bp as privacy_bp
     from grants.reviews.views import bp as reviews_bp
     from grants.security.policy import init_policy
 
@@ -112,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         awards_bp,
         insights_bp,
         audit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
     init_policy(app)

@@ -5,8 +5,10 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from grants import create_app
+from grants.backup.commands import backup_command, restore_command
 from grants.demo.calls import seed_demo_calls
-from grants.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from grants.demo.demo_code import demo_code_command
+from grants.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 from grants.extensions import db
 from grants.timeutil import utcnow
 
@@ -28,9 +30,14 @@ def seed_demo_command(force: bool) -> None:
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for role, email in DEMO_LOGINS:
         click.echo(f"  {role:<18} {email}")
+    click.echo(f"The admin and officer use two-factor: add the key {DEMO_TOTP_SECRET} to an authenticator")
+    click.echo("app, or run `grants demo-code EMAIL` for the current code.")
 
 
 def main() -> None:
     cli = FlaskGroup(create_app=lambda: create_app(), help="Grants: grant programme management.")
     cli.add_command(seed_demo_command)
+    cli.add_command(demo_code_command)
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
     cli()

@@ -94,6 +94,7 @@ def script_messages() -> dict[str, str]:
         "offline": gettext(
             "Not saved yet: no connection. Your text stays on this page; saving again shortly."
         ),
+        "signedOut": gettext("Not saved: you have been signed out. Your text is kept in this browser."),
     }
 
 

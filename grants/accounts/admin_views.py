@@ -1,19 +1,22 @@
 """Administrators: accounts, their roles, and institutions."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.admin_forms import InstitutionForm, RoleChangeForm
 from grants.accounts.models import User
 from grants.accounts.roles import GRANTABLE_ROLES, Role
+from grants.accounts.services import devices, two_factor
 from grants.accounts.services.institutions import create_institution, list_institutions
 from grants.accounts.services.roles import grant_role, revoke_role, search_users
 from grants.errors import DomainError
 from grants.extensions import db
 from grants.security.policy import ADMIN, Loads, declare
 from grants.security.predicates import can_change_role
-from grants.web import attach_error, flash_success, render_form
+from grants.security.recent_authentication import recent_authentication_required
+from grants.timeutil import utcnow
+from grants.web import attach_error, flash_success, page_number, render_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 LOAD_USER = Loads("user_id", lambda user_id: db.session.get(User, user_id), "target")
@@ -25,8 +28,7 @@ def users():
     query = request.args.get("q", "")[:200]
     role_name = request.args.get("role", "")
     role = Role(role_name) if role_name in Role.__members__.values() else None
-    page = request.args.get("page", 1, type=int) or 1
-    found = search_users(query, role, page=max(page, 1), per_page=current_app.config["USERS_PER_PAGE"])
+    found = search_users(query, role, page=page_number(), per_page=current_app.config["USERS_PER_PAGE"])
     return render_template("admin/users.html", page=found, query=query, role=role, roles=list(Role))
 
 
@@ -38,6 +40,7 @@ def user_detail(target: User):
 
 @bp.post("/users/<int:user_id>/roles")
 @declare(ADMIN, load=LOAD_USER)
+@recent_authentication_required(back="admin.user_detail")
 def change_role(target: User):
     form = RoleChangeForm()
     if not form.validate_on_submit():
@@ -57,6 +60,38 @@ def change_role(target: User):
     else:
         flash_success(_("%(name)s is no longer a %(role)s.", name=target.full_name, role=role_name))
     return redirect(url_for(".user_detail", user_id=target.id))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@declare(ADMIN, load=LOAD_USER)
+@recent_authentication_required(back="admin.user_detail")
+def reset_two_factor(target: User):
+    back = url_for(".user_detail", user_id=target.id)
+    try:
+        ended = two_factor.reset_two_factor(_actor(), target, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back, 303)
+    flash_success(
+        _(
+            "Two-factor authentication is reset for %(name)s, who is signed out everywhere"
+            " (%(num)s sessions).",
+            name=target.full_name,
+            num=ended,
+        )
+    )
+    return redirect(back, 303)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@declare(ADMIN, load=LOAD_USER)
+@recent_authentication_required(back="admin.user_detail")
+def end_user_sessions(target: User):
+    ended = devices.end_every_session(_actor(), target)
+    message = _("%(name)s is signed out everywhere (%(num)s sessions).", name=target.full_name, num=ended)
+    flash_success(message)
+    return redirect(url_for(".user_detail", user_id=target.id), 303)
 
 
 def _actor() -> User:

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from grants.accounts.reference import LANGUAGES, time_zones
 from grants.choices import country_options, options
+from grants.numbers import row_id
 from grants.security.passwords import MAX_PASSWORD_LENGTH
 
 EMAIL = [DataRequired(_l("Enter your email address.")), Length(max=254)]
@@ -77,7 +78,7 @@ class ChangePasswordForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     full_name = StringField(_l("Full name"), [DataRequired(ENTER_NAME), Length(max=200)])
-    institution_id = SelectField(_l("Institution"), coerce=int, validate_choice=False)
+    institution_id = SelectField(_l("Institution"), coerce=row_id, validate_choice=False)
     country = SelectField(_l("Country"), validate_choice=False)
     orcid = StringField(
         _l("ORCID iD"),
@@ -112,3 +113,31 @@ class ConfirmForm(FlaskForm):
     """Only the CSRF token, for one-button actions (confirm an address, accept an invitation): they
     are POSTs, so a link preview or a crawler cannot act for the person. CSRFProtect checks the
     token on every POST before the view runs."""
+
+
+CODE_HELP = _l("The 6-digit code from your authenticator app, or one of your recovery codes.")
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Authentication code"),
+        [DataRequired(_l("Enter the code.")), Length(max=20)],
+        description=CODE_HELP,
+    )
+
+
+class EnrolTwoFactorForm(FlaskForm):
+    code = StringField(_l("Code from your app"), [DataRequired(_l("Enter the code.")), Length(max=20)])
+
+
+class ConfirmIdentityForm(FlaskForm):
+    password = PasswordField(_l("Password"), [DataRequired(_l("Enter your password."))])
+    code = StringField(_l("Authentication code"), [Optional(), Length(max=20)], description=CODE_HELP)
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField(
+        _l("New email address"),
+        [DataRequired(_l("Enter your new email address.")), Length(max=254)],
+        description=_l("We send a link to it; your address changes when you follow the link."),
+    )

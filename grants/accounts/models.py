@@ -65,6 +65,8 @@ class User(UserMixin, db.Model):
 
     # The signed-in session this object was loaded for (set by the user loader).
     current_session_token = None
+    # When that session ends if nothing more happens (idle or absolute time-out, whichever first).
+    current_session_ends_at = None
 
     @property
     def is_active(self) -> bool:

@@ -4,16 +4,22 @@ Addresses use example.org subdomains (reserved by RFC 2606), so no demo email ca
 inbox even where SMTP is configured. The demo's programme and calls are in ``grants.demo.calls``.
 """
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from grants.accounts.models import Institution, User, UserRole
 from grants.accounts.roles import Role
+from grants.accounts.services.two_factor import two_factor_required
 from grants.audit.services import record
 from grants.extensions import db
 from grants.security.passwords import hash_password
+from grants.security.totp import seal
 from grants.timeutil import utcnow
 
 DEMO_PASSWORD = "flagship-demo-2018"  # noqa: S105 (printed by make run on purpose)
+# The two-factor key of the demo's officer and admin (their roles require two-factor). Published
+# in the README on purpose: add it to any authenticator app, or run ``grants demo-code EMAIL``.
+DEMO_TOTP_SECRET = "FLAGSHIPDEMOTWOFACTORKEYFORGRANT"  # noqa: S105
 
 INSTITUTIONS = [
     ("University of Edinburgh", "GB", "edinburgh.example.org"),
@@ -95,6 +101,9 @@ def seed_demo(force: bool = False) -> int | None:
             language=language,
             role_rows=[UserRole(role=role.value) for role in roles],
         )
+        if two_factor_required(user):
+            user.totp_secret = seal(DEMO_TOTP_SECRET, current_app.config["SECRET_KEY"])
+            user.totp_enabled_at = now
         db.session.add(user)
         record(None, "demo.seeded", user, {"email": [None, email]})
         created += 1

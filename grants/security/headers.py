@@ -1,7 +1,11 @@
 """Security headers through Flask-Talisman: a strict content security policy (no inline
 scripts or styles), no framing, nosniff, a referrer policy, and HSTS in production."""
 
-from flask import Flask
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, make_response
 from flask_talisman import Talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -34,3 +38,17 @@ def init_security_headers(app: Flask) -> None:
         x_content_type_options=True,
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
+
+
+def no_store(view: Callable) -> Callable:
+    """Keep a page out of every cache, the browser's back-button history included: for pages that
+    show secrets (a two-factor key, recovery codes) or account security details."""
+
+    @wraps(view)
+    def uncached(*args: Any, **kwargs: Any):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        return response
+
+    return uncached

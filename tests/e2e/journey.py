@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from grants.demo.pdf import one_page_pdf
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.demo_people import type_code_if_asked
 from tests.e2e.languages import translator, untranslated
 from tests.integration.live.smtp import SmtpSink
 
@@ -165,6 +166,7 @@ class Person:
         self.field("Email address").fill(self.email)
         self.field("Password").fill(self.password)
         self.button("Sign in").click()
+        type_code_if_asked(self.page)
         expect(self.menu().get_by_role("button", name=self.t("Sign out"))).to_be_visible()
 
     def menu(self):

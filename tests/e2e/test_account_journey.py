@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.demo_people import type_code_if_asked
+
 pytestmark = pytest.mark.browser
 
 NAME = "Priya Natarajan"
@@ -28,6 +30,7 @@ def sign_in(page, email, password):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    type_code_if_asked(page)
 
 
 def test_account_journey(page, served, shot):

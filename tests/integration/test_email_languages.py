@@ -60,6 +60,11 @@ SAMPLES = {
     "verify_email": {**PERSON, "link": f"{BASE}/verify/tok-1", "valid_for_hours": 48},
     "password_reset": {**PERSON, "link": f"{BASE}/password/reset/tok-2", "valid_for_minutes": 60},
     "password_changed": {**PERSON, "link": f"{BASE}/password/forgot"},
+    "email_change_confirm": {**PERSON, "link": f"{BASE}/account/email/confirm/tok-5", "valid_for_hours": 24},
+    "email_change_notice": {**PERSON, "masked": "w***@cau.example.org", "link": f"{BASE}/password/forgot"},
+    "two_factor_changed": {**PERSON, "change": "reset", "link": f"{BASE}/account/two-factor"},
+    "recovery_code_used": {**PERSON, "left": 9, "link": f"{BASE}/account/two-factor"},
+    "two_factor_wrong_codes": {**PERSON, "link": f"{BASE}/password/forgot"},
     "role_invitation": {
         "inviter": "Li Na",
         "role": "reviewer",

@@ -9,8 +9,8 @@ from grants.accounts.models import User
 from grants.demo.large_call import busiest_reviewer, researcher_with_applications, seed_large_call
 from grants.extensions import db
 from grants.security.passwords import hash_password
-from tests.factories import Factory
-from tests.integration.conftest import post_form
+from tests.factories import Factory, give_required_two_factor
+from tests.integration.conftest import sign_in_through_forms
 from tests.query_counter import counting_queries
 
 # The statements each page issues, the same at both sizes. A change that adds or removes one
@@ -46,9 +46,10 @@ def signed_in(app):
     def client_for(user_id: int):
         user = db.session.get(User, user_id)
         user.password_hash = hash_password(Factory.PASSWORD)
+        give_required_two_factor(user)
         db.session.commit()
         client = app.test_client()
-        response = post_form(client, "/sign-in", {"email": user.email, "password": Factory.PASSWORD})
+        response = sign_in_through_forms(client, user.email, Factory.PASSWORD)
         assert response.status_code == 302
         return client
 

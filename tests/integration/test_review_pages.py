@@ -317,7 +317,7 @@ def test_an_officer_who_also_reviews_reads_the_other_reviews_only_after_submitti
     officer = factory.officer()
     _call, (application,) = factory.call_in_review(1, officer=officer, reviews_required=2)
     submit_review(officer, application, factory.reviewer(), 4)
-    both = factory.reviewer()
+    both = factory.reviewer(two_factor=True)  # officers must use it
     both.role_rows.append(UserRole(role="officer"))
     assignment = invitations.invite(officer, application, both, utcnow())
     invitations.accept_invitation(both, assignment, utcnow())

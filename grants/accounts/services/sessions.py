@@ -2,7 +2,8 @@
 
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import Enum
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import AuthSession, User
+from grants.accounts.roles import Role
 from grants.accounts.services.common import find_user_by_email, token_digest
 from grants.audit.services import record
 from grants.errors import DomainError
@@ -21,6 +23,14 @@ from grants.timeutil import utcnow
 log = logging.getLogger("grants.access")
 # last_seen_at is refreshed at most this often, so reading pages does not write on every request.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+class Activity(Enum):
+    """What a request does to its session's idle clock (``last_seen_at``)."""
+
+    VIEW = "view"  # reading a page: recorded at most every LAST_SEEN_RESOLUTION
+    WRITE = "write"  # a save or any other change: always recorded, so saving a draft keeps one signed in
+    NONE = "none"  # a page asking how long it has left: not the person's activity
 
 
 class SignInRefused(DomainError):
@@ -82,6 +92,7 @@ def start_session(user: User, *, user_agent: str | None = None, ip_address: str 
         expires_at=now + current_app.config["AUTH_SESSION_LIFETIME"],
         user_agent=(user_agent or "")[:300] or None,
         ip_address=ip_address,
+        reauthenticated_at=now,  # signing in is the freshest proof of identity
     )
     db.session.add(row)
     record(user, "account.signed_in", user, {"session": [None, "started"]})
@@ -89,8 +100,9 @@ def start_session(user: User, *, user_agent: str | None = None, ip_address: str 
     return token
 
 
-def user_for_session(token: str) -> User | None:
-    """The user of a live session token, or None if it ended, expired or never existed."""
+def user_for_session(token: str, activity: Activity = Activity.VIEW) -> User | None:
+    """The user of a live session token, or None if it ended, expired, sat idle too long or never
+    existed. ``activity`` says whether this request moves the idle clock on."""
     now = utcnow()
     row = (
         db.session.execute(
@@ -106,13 +118,32 @@ def user_for_session(token: str) -> User | None:
         .unique()
         .scalar_one_or_none()
     )
-    if row is None or not row.user.is_active:
+    if row is None or not row.user.is_active or now >= session_ends_at(row):
         return None
-    if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
+    idle = idle_timeout(row.user)
+    # A view refreshes often enough that at least three quarters of the idle time remain after it,
+    # also when a test or an operator makes the time-out shorter than the resolution.
+    if activity is Activity.WRITE or (
+        activity is Activity.VIEW and now - row.last_seen_at >= min(LAST_SEEN_RESOLUTION, idle / 4)
+    ):
         row.last_seen_at = now
     user = row.user
     user.current_session_token = token
+    user.current_session_ends_at = session_ends_at(row)
     return user
+
+
+def idle_timeout(user: User) -> timedelta:
+    """How long ``user``'s sessions may sit unused: shorter for staff, who see everyone's data."""
+    config = current_app.config
+    if user.has_role(Role.OFFICER) or user.has_role(Role.ADMIN):
+        return config["AUTH_SESSION_IDLE_TIMEOUT_STAFF"]
+    return config["AUTH_SESSION_IDLE_TIMEOUT"]
+
+
+def session_ends_at(row: AuthSession) -> datetime:
+    """When ``row`` ends unless it is used again: idle or absolute time-out, whichever comes first."""
+    return min(row.last_seen_at + idle_timeout(row.user), row.expires_at)
 
 
 def end_session(user: User, token: str | None) -> None:

@@ -1,6 +1,27 @@
 """Account pages: registration, sign-in, passwords, profile and invitations."""
 
-from grants.accounts.views import invitations, passwords, profile, registration, signing_in
+from grants.accounts.views import (
+    email_change,
+    invitations,
+    passwords,
+    profile,
+    reauth,
+    registration,
+    sessions,
+    signing_in,
+    two_factor,
+)
 from grants.accounts.views.blueprint import bp
 
-__all__ = ["bp", "invitations", "passwords", "profile", "registration", "signing_in"]
+__all__ = [
+    "bp",
+    "email_change",
+    "invitations",
+    "passwords",
+    "profile",
+    "reauth",
+    "registration",
+    "sessions",
+    "signing_in",
+    "two_factor",
+]

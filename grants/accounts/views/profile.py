@@ -10,6 +10,7 @@ from grants.accounts.services import passwords
 from grants.accounts.services.institutions import list_institutions
 from grants.accounts.services.profile import update_profile
 from grants.accounts.views.blueprint import bp
+from grants.accounts.views.reauth import recent_authentication_required
 from grants.errors import DomainError
 from grants.security.policy import SIGNED_IN, declare
 from grants.web import attach_error, flash_success, render_form
@@ -44,6 +45,7 @@ def profile():
 
 @bp.post("/profile/password")
 @declare(SIGNED_IN)
+@recent_authentication_required(back="accounts.profile")
 def change_password():
     password_form = ChangePasswordForm(prefix="pw")
     if password_form.validate_on_submit():

@@ -17,8 +17,10 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-countdown]").forEach(startCountdown);
   document.querySelectorAll("time[data-local-time]").forEach(addBrowserTime);
   document.querySelectorAll("form[data-autosave]").forEach(autosave);
+  watchSession([...document.querySelectorAll("form[data-autosave], form[data-keep-unsaved]")]);
   document.querySelectorAll("[data-show-when]").forEach(showWhen);
   document.querySelectorAll("form[data-envelope-preview]").forEach(previewEnvelopes);
+  document.querySelectorAll("form[data-sign-out]").forEach(forgetCopiesOnSignOut);
 });
 
 // Show a field only when another has a given value: data-show-when="kind=cv".
@@ -105,6 +107,7 @@ function autosave(form) {
   let timer = null;
   let dirty = false;
   let stale = false;
+  let signedOut = false;
 
   const body = () => {
     const data = new FormData(form);
@@ -124,12 +127,21 @@ function autosave(form) {
     try {
       const response = await fetch(form.dataset.autosave, { method: "POST", body: body(), credentials: "same-origin", headers: { Accept: "application/json" } });
       const result = await response.json();
+      signedOut = response.status === 401;
       if (response.ok) {
         version.value = result.version;
         show(say("saved", { time: new Date(result.saved_at).toLocaleTimeString(pageLocale(), { hour: "2-digit", minute: "2-digit" }) }));
+        form.dispatchEvent(new CustomEvent("grants:saved"));
+      } else if (signedOut) {
+        // The session ended (time-out, signed out elsewhere): keepUnsaved holds the text for later.
+        dirty = true;
+        show(say("signedOut"), true);
+        form.dispatchEvent(new CustomEvent("grants:signed-out", { bubbles: true }));
       } else {
         stale = response.status === 409;
-        show(say("notSaved", { reasons: Object.values(result.errors).flat().join(" ") }), true);
+        // Field errors come as {errors: {field: [...]}}; a request refused whole as {error: {message}}.
+        const reasons = result.errors ? Object.values(result.errors).flat().join(" ") : result.error.message;
+        show(say("notSaved", { reasons }), true);
       }
     } catch (error) {
       dirty = true;
@@ -145,9 +157,17 @@ function autosave(form) {
     window.clearTimeout(timer);
     dirty = false;
   });
-  // A tab being closed, hidden or left: hand the last changes to the browser to send.
+  // The session watcher asks for a save now (before a time-out, or once signed in again).
+  form.addEventListener("grants:save-now", (event) => {
+    window.clearTimeout(timer);
+    event.detail.push(save());
+  });
+  // A tab being closed, hidden or left: hand the last changes to the browser to send, or, signed
+  // out, to this browser's storage.
   const flush = () => {
-    if (dirty && !stale) {
+    if (dirty && signedOut) {
+      form.dispatchEvent(new CustomEvent("grants:signed-out", { bubbles: true }));
+    } else if (dirty && !stale) {
       dirty = false;
       window.clearTimeout(timer);
       navigator.sendBeacon(form.dataset.autosave, body());
@@ -159,6 +179,175 @@ function autosave(form) {
     }
   });
   window.addEventListener("pagehide", flush);
+}
+
+// Unsaved changes survive a sign-out: a copy waits in this browser (for a day, under the account,
+// the page and the form) until its owner is signed in on that page again. A form sent by a full
+// POST leaves a "sent" copy: the next page shows whether the server took it (signed in) or not.
+const UNSAVED = "grants:unsaved:";
+const UNSAVED_FOR = 24 * 3600 * 1000;
+
+function unsavedKey(form) {
+  return `${UNSAVED}${document.body.dataset.sessionAccount}:${location.pathname}:${new URL(form.action, location.href).pathname}`;
+}
+
+function formValues(form) {
+  return [...new FormData(form)].filter(([name, value]) => name !== "csrf_token" && typeof value === "string");
+}
+
+function keepCopy(form, state) {
+  try {
+    localStorage.setItem(unsavedKey(form), JSON.stringify({ state, at: Date.now(), values: formValues(form) }));
+  } catch (error) {
+    // Storage full or turned off: the text stays on the page, which is all that can be done.
+  }
+}
+
+function settleCopies() {
+  const signedIn = Boolean(document.body.dataset.sessionLeft);
+  Object.keys(localStorage).filter((key) => key.startsWith(UNSAVED)).forEach((key) => {
+    const copy = JSON.parse(localStorage.getItem(key));
+    if (Date.now() - copy.at > UNSAVED_FOR || (signedIn && copy.state === "sent")) {
+      localStorage.removeItem(key);
+    } else if (!signedIn && copy.state === "sent") {
+      localStorage.setItem(key, JSON.stringify({ ...copy, state: "lost" }));
+    }
+  });
+}
+
+// Copies are kept for a time-out, not for a sign-out someone chose: on a shared computer the next
+// person must not find this one's text. Only this account's copies go.
+function forgetCopiesOnSignOut(form) {
+  form.addEventListener("submit", () => {
+    const mine = `${UNSAVED}${document.body.dataset.sessionAccount}:`;
+    Object.keys(localStorage).filter((key) => key.startsWith(mine)).forEach((key) => localStorage.removeItem(key));
+  });
+}
+
+function putBack(form, values) {
+  const given = new Map();
+  values.forEach(([name, value]) => given.set(name, [...(given.get(name) || []), value]));
+  for (const field of form.elements) {
+    const wanted = given.get(field.name);
+    if (!field.name || field.name === "csrf_token" || field.type === "file") {
+      continue;
+    }
+    if (field.type === "checkbox" || field.type === "radio") {
+      field.checked = Boolean(wanted && wanted.includes(field.value));
+    } else if (field.multiple) {
+      [...field.options].forEach((option) => { option.selected = Boolean(wanted && wanted.includes(option.value)); });
+    } else if (wanted && wanted.length) {
+      field.value = wanted.shift();
+    }
+  }
+}
+
+function keepUnsaved(form, showNotice) {
+  const key = unsavedKey(form);
+  form.addEventListener("submit", () => keepCopy(form, "sent"));
+  form.addEventListener("grants:signed-out", () => keepCopy(form, "lost"));
+  form.addEventListener("grants:saved", () => localStorage.removeItem(key));
+  const copy = JSON.parse(localStorage.getItem(key) || "null");
+  if (!copy || copy.state !== "lost") {
+    return;
+  }
+  localStorage.removeItem(key);
+  if (JSON.stringify(copy.values) === JSON.stringify(formValues(form))) {
+    return;
+  }
+  putBack(form, copy.values);
+  showNotice("restored");
+  form.dispatchEvent(new Event("input", { bubbles: true })); // an autosaving form saves it now
+}
+
+// Pages with a draft: shortly before the idle time-out, save what was typed and offer "Stay
+// signed in"; after a sign-out, say how to get the text back, and save it once signed in again
+// (in another tab, say). The server's answer decides; the page's countdown only says when to ask.
+function watchSession(forms) {
+  const notice = document.querySelector("[data-session-notice]");
+  const clock = document.body.dataset;
+  settleCopies();
+  if (!forms.length || !notice) {
+    return;
+  }
+  const warnBefore = Number(clock.sessionWarn);
+  let timer = null;
+  let signedOut = false;
+  const showNotice = (which) => {
+    notice.hidden = !which;
+    notice.querySelectorAll("[data-session-when]").forEach((part) => { part.hidden = part.dataset.sessionWhen !== which; });
+  };
+  const askIn = (seconds) => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(check, Math.max(seconds, 1) * 1000);
+  };
+  const ended = () => {
+    signedOut = true;
+    window.clearTimeout(timer);
+    showNotice("ended");
+  };
+  const saveAll = () => Promise.all(forms.map((form) => {
+    const pending = [];
+    form.dispatchEvent(new CustomEvent("grants:save-now", { detail: pending }));
+    return Promise.all(pending);
+  }));
+  const status = async () => {
+    const response = await fetch(clock.sessionStatus, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    return response.ok ? response.json() : null;
+  };
+  const follow = (state) => {
+    if (state.left > warnBefore) {
+      showNotice(null);
+      askIn(state.left - warnBefore);
+    } else {
+      showNotice("warning");
+      askIn(state.left + 1);
+    }
+  };
+  async function check() {
+    await saveAll();
+    if (signedOut) {
+      return;
+    }
+    const state = await status().catch(() => undefined);
+    if (state === undefined) {
+      askIn(30); // no connection: ask again shortly
+    } else if (state === null) {
+      ended();
+    } else {
+      follow(state);
+    }
+  }
+  const comeBack = async () => {
+    const state = signedOut ? await status().catch(() => null) : null;
+    if (!state) {
+      return;
+    }
+    signedOut = false;
+    // Signing in again replaced the session, and with it the CSRF token the page was served with.
+    document.querySelectorAll("input[name=csrf_token]").forEach((input) => { input.value = state.csrf_token; });
+    showNotice(null);
+    await saveAll();
+    follow(state);
+  };
+  forms.forEach((form) => keepUnsaved(form, showNotice));
+  document.addEventListener("grants:signed-out", ended);
+  window.addEventListener("focus", comeBack);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      comeBack();
+    }
+  });
+  notice.querySelector("[data-keep-alive]").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const response = await fetch(event.target.action, { method: "POST", body: new FormData(event.target), credentials: "same-origin", headers: { Accept: "application/json" } }).catch(() => null);
+    if (response && response.ok) {
+      follow(await response.json());
+    } else if (response) {
+      ended();
+    }
+  });
+  askIn(Number(clock.sessionLeft) - warnBefore);
 }
 
 // On a decision form, show each envelope as it would stand after this decision, as the officer
