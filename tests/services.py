@@ -11,6 +11,7 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
@@ -63,3 +64,28 @@ def require_chromium() -> str:
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     return CHROMIUM
+
+
+def fresh_postgres_database(suffix: str) -> str:
+    """A new, empty PostgreSQL database beside the test one (named after it plus ``_suffix``; one
+    left over from an earlier run is dropped first), for data that is really committed: its URL."""
+    url = make_url(require_postgres())
+    name = f"{url.database}_{suffix}"
+    _as_administrator(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(suffix: str) -> None:
+    """Drop what ``fresh_postgres_database(suffix)`` created."""
+    url = make_url(require_postgres())
+    _as_administrator(url, f'DROP DATABASE IF EXISTS "{url.database}_{suffix}" WITH (FORCE)')
+
+
+def _as_administrator(url, *statements: str) -> None:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from grants.applications.states import ApplicationState
 from grants.extensions import db
@@ -189,24 +189,33 @@ class StoredPdf:
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Attachment(StoredPdf, db.Model):
-    """A PDF attached to an application: the case for support, a CV, a letter, an answer."""
+class AttachmentPlace:
+    """Where an application's file belongs: which application, what kind of document, and for
+    whom (a member's CV) or which question. Live attachments and removed ones share it."""
 
-    __tablename__ = "attachments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id", ondelete="CASCADE"))
     question_key: Mapped[str | None] = mapped_column(String(32))
 
-    application: Mapped[Application] = relationship(back_populates="attachments")
-    team_member = relationship("TeamMember")
-    uploaded_by = relationship("User")
+    @declared_attr
+    def team_member(cls):
+        return relationship("TeamMember")
 
     @property
     def kind_label(self) -> str:
         return AttachmentKind(self.kind).label
+
+
+class Attachment(AttachmentPlace, StoredPdf, db.Model):
+    """A PDF attached to an application: the case for support, a CV, a letter, an answer."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+    application: Mapped[Application] = relationship(back_populates="attachments")
+    uploaded_by = relationship("User")
 
 
 class Answer(db.Model):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from grants.applications.models import AttachmentKind, StoredPdf
+from grants.applications.models import AttachmentPlace, StoredPdf
 from grants.extensions import db
 from grants.timeutil import UTCDateTime
 
@@ -37,22 +37,12 @@ class RemovedFile(StoredPdf):
         return relationship("User", foreign_keys=[cls.removed_by_id])
 
 
-class RemovedAttachment(RemovedFile, db.Model):
+class RemovedAttachment(AttachmentPlace, RemovedFile, db.Model):
     """An application attachment removed (or replaced) while the application was a draft."""
 
     __tablename__ = "removed_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id", ondelete="CASCADE"))
-    question_key: Mapped[str | None] = mapped_column(String(32))
-
-    team_member = relationship("TeamMember")
-
-    @property
-    def kind_label(self) -> str:
-        return AttachmentKind(self.kind).label
 
 
 class RemovedReportFile(RemovedFile, db.Model):

@@ -18,7 +18,7 @@ from grants.accounts.models import User
 from grants.demo.applications import ProposalText
 from grants.extensions import db
 from grants.reviews.services import profiles
-from tests.e2e.demo_people import type_code_if_asked
+from tests.e2e.demo_people import enter_password, type_code_if_asked
 from tests.factories import Factory
 
 OFFICER = "officer@ukri.example.org"
@@ -58,10 +58,7 @@ def seed_deciding_call(served) -> SeededCall:
 
 
 def sign_in(page, email, password):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, email, password)
     type_code_if_asked(page)
     expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 

@@ -22,12 +22,8 @@ CHROMIUM_FLAGS = [
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
     require_chromium()
-    grants = ServedGrants(tmp_path_factory.mktemp("served"))
-    try:
-        grants.start()
+    with ServedGrants(tmp_path_factory.mktemp("served")) as grants:
         yield grants
-    finally:
-        grants.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""The demo's people as the browser tests sign in, typing the two-factor code where asked."""
+"""People as the browser tests register and sign them in: the demo's, typing the two-factor code
+where asked, and new ones."""
 
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,11 +14,26 @@ CODE_FIELD = "input[name='code']"
 SIGNED_IN = "form[action='/sign-out'] button"
 
 
-def sign_in(page, email):
+def register(page, name: str, email: str, password: str) -> None:
+    """Fill in and send the registration form."""
+    page.goto("/register")
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Confirm password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+
+
+def enter_password(page, email: str, password: str = PASSWORD) -> None:
+    """The first step of signing in: email and password, from the sign-in page."""
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, email):
+    enter_password(page, email)
     type_code_if_asked(page)
     # The welcome page, in whichever language the person's profile chose.
     expect(page.locator(SIGNED_IN)).to_be_visible()

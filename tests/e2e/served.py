@@ -32,6 +32,18 @@ class ServedGrants:
         self.env = environment(GRANTS_CONFIG="default", GRANTS_INSTANCE_PATH=str(instance), **settings)
         self.processes: list[subprocess.Popen] = []
 
+    def __enter__(self) -> "ServedGrants":
+        """Started (and stopped again at once if it does not start); stopped on leaving."""
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
     def start(self) -> None:
         grants_command(self.env, "db", "upgrade")
         grants_command(self.env, "seed-demo")

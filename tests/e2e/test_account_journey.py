@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.demo_people import type_code_if_asked
+from tests.e2e import demo_people
+from tests.e2e.demo_people import enter_password, type_code_if_asked
 
 pytestmark = pytest.mark.browser
 
@@ -17,19 +18,11 @@ NEW_PASSWORD = "millet-harvest-season-9"
 
 
 def register(page, email=EMAIL, password=FIRST_PASSWORD):
-    page.goto("/register")
-    page.get_by_label("Full name").fill(NAME)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Confirm password").fill(password)
-    page.get_by_role("button", name="Create account").click()
+    demo_people.register(page, NAME, email, password)
 
 
 def sign_in(page, email, password):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, email, password)
     type_code_if_asked(page)
 
 

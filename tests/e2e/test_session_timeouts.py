@@ -23,16 +23,12 @@ WARN_SECONDS = 10
 @pytest.fixture(scope="module")
 def short_sessions(tmp_path_factory):
     require_chromium()
-    grants = ServedGrants(
+    with ServedGrants(
         tmp_path_factory.mktemp("short-sessions"),
         AUTH_SESSION_IDLE_TIMEOUT=str(IDLE_SECONDS),
         AUTH_SESSION_WARNING=str(WARN_SECONDS),
-    )
-    try:
-        grants.start()
+    ) as grants:
         yield grants
-    finally:
-        grants.stop()
 
 
 @pytest.fixture

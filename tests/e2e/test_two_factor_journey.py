@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from grants.security.totp import STEP_SECONDS, code_at
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.demo_people import enter_password, register
 from tests.e2e.demo_people import sign_in as demo_sign_in
 
 pytestmark = pytest.mark.browser
@@ -21,31 +22,20 @@ OFFICER = "officer@ukri.example.org"
 
 
 def register_and_confirm(page, served):
-    page.goto("/register")
-    page.get_by_label("Full name").fill(NAME)
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    register(page, NAME, EMAIL, PASSWORD)
     page.goto(served.link_in(served.wait_for_email(EMAIL, "Confirm your email address for Grants")))
     page.get_by_role("button", name="Confirm my email address").click()
     expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()
 
 
 def password_step(page):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, EMAIL, PASSWORD)
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
 
 
 def test_turning_on_two_factor_and_signing_in_with_it(page, served, shot):
     register_and_confirm(page, served)
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    enter_password(page, EMAIL, PASSWORD)
     expect(page.get_by_role("heading", name=f"Welcome, {NAME}")).to_be_visible()
 
     page.goto("/profile")

@@ -49,11 +49,8 @@ def mailing_app(tmp_path_factory, smtp):
     require_chromium()
     grants = ServedGrants(tmp_path_factory.mktemp("journey"), SMTP_URL=smtp.url)
     grants.env["PUBLIC_BASE_URL"] = grants.origin  # the emails' links lead to this server
-    try:
-        grants.start()
+    with grants:
         yield grants
-    finally:
-        grants.stop()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from grants.applications.models import Answer, Application, Attachment
 from grants.applications.removed_models import RemovedAttachment, RemovedReportFile
 from grants.applications.storage import store_bytes
 from grants.awards.models import Report, ReportFile
+from grants.backup.commands import restore_command
 from grants.backup.manifest import MANIFEST_MEMBER, table_member
 from grants.calls.models import Question
 from grants.demo.pdf import one_page_pdf
@@ -138,6 +139,13 @@ def first_file(backup: Path) -> str:
 def flip_middle_byte(data: bytes) -> bytes:
     middle = len(data) // 2
     return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
+
+
+def assert_restore_refused(app, backup: Path, message: str) -> None:
+    """``grants restore`` of ``backup`` into ``app`` fails, saying ``message``."""
+    result = run(app, restore_command, backup)
+    assert result.exit_code == 1
+    assert message in result.output
 
 
 def assert_nothing_written(app) -> None:

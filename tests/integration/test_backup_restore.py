@@ -14,8 +14,7 @@ from pathlib import Path
 import flask_migrate
 import pyotp
 import pytest
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select, text
 
 from grants.accounts.models import AuthSession, Institution, User
 from grants.backup.commands import backup_command, restore_command
@@ -32,6 +31,7 @@ from tests.integration.backup_helpers import (
     RESEARCHER,
     as_of_previous_revision,
     assert_nothing_written,
+    assert_restore_refused,
     every_file,
     every_row,
     fill_what_the_demo_leaves_empty,
@@ -41,7 +41,7 @@ from tests.integration.backup_helpers import (
     run,
 )
 from tests.integration.conftest import post_form
-from tests.services import require_postgres
+from tests.services import drop_postgres_database, fresh_postgres_database
 
 
 @pytest.fixture
@@ -166,9 +166,7 @@ def test_a_restored_officer_signs_in_with_password_and_authenticator_code(restor
 
 def test_restore_refuses_a_database_that_holds_rows(source, backup_file):
     before = every_row(source)
-    result = run(source, restore_command, backup_file)
-    assert result.exit_code == 1
-    assert "Restore only goes into an empty database" in result.output
+    assert_restore_refused(source, backup_file, "Restore only goes into an empty database")
     assert every_row(source) == before
 
 
@@ -177,9 +175,7 @@ def test_restore_refuses_a_changed_row(make_app, backup_file, tmp_path):
     one_letter = lambda data: data.replace(b"ukri", b"ukr1", 1)  # noqa: E731
     changed = rewrite(backup_file, tmp_path / "b.zip", member, one_letter, False)
     target = make_app()
-    result = run(target, restore_command, changed)
-    assert result.exit_code == 1
-    assert f"{member} does not match its SHA-256" in result.output
+    assert_restore_refused(target, changed, f"{member} does not match its SHA-256")
     assert_nothing_written(target)
 
 
@@ -187,9 +183,7 @@ def test_restore_refuses_a_changed_file(make_app, backup_file, tmp_path):
     member = first_file(backup_file)
     changed = rewrite(backup_file, tmp_path / "b.zip", member, flip_middle_byte, False)
     target = make_app()
-    result = run(target, restore_command, changed)
-    assert result.exit_code == 1
-    assert f"{member} does not match its SHA-256" in result.output
+    assert_restore_refused(target, changed, f"{member} does not match its SHA-256")
     assert_nothing_written(target)
 
 
@@ -201,12 +195,11 @@ def test_restore_refuses_a_row_count_that_differs_from_the_manifest(source, make
         return json.dumps(manifest).encode()
 
     changed = rewrite(backup_file, tmp_path / "b.zip", MANIFEST_MEMBER, drop_a_row, False)
-    target = make_app()
-    result = run(target, restore_command, changed)
-    assert result.exit_code == 1
     with source.app_context():
         users = db.session.scalar(select(func.count(User.id)))
-    assert f"tables/users.jsonl holds {users} rows, the manifest says {users - 1}" in result.output
+    target = make_app()
+    message = f"tables/users.jsonl holds {users} rows, the manifest says {users - 1}"
+    assert_restore_refused(target, changed, message)
     assert_nothing_written(target)
 
 
@@ -216,9 +209,7 @@ def test_restore_refuses_a_damaged_archive(make_app, backup_file, tmp_path, dama
     damaged = tmp_path / "b.zip"
     damaged.write_bytes(data[: len(data) // 2] if damage == "truncated" else flip_middle_byte(data))
     target = make_app()
-    result = run(target, restore_command, damaged)
-    assert result.exit_code == 1
-    assert "b.zip is damaged or truncated" in result.output
+    assert_restore_refused(target, damaged, "b.zip is damaged or truncated")
     assert_nothing_written(target)
 
 
@@ -228,9 +219,7 @@ def test_restore_refuses_a_backup_from_newer_code(make_app, backup_file, tmp_pat
 
     changed = rewrite(backup_file, tmp_path / "b.zip", MANIFEST_MEMBER, newer, False)
     target = make_app()
-    result = run(target, restore_command, changed)
-    assert result.exit_code == 1
-    assert "revision ffffffffffff, which this code does not know" in result.output
+    assert_restore_refused(target, changed, "revision ffffffffffff, which this code does not know")
     assert_nothing_written(target)
 
 
@@ -245,9 +234,7 @@ def test_restore_refuses_a_file_name_that_leaves_the_upload_folder(make_app, bac
         next(e for e in manifest["files"] if f"files/{e['name']}" == member)["name"] = "../escaped.pdf"
         copy.writestr(MANIFEST_MEMBER, json.dumps(manifest))
     target = make_app()
-    result = run(target, restore_command, crafted)
-    assert result.exit_code == 1
-    assert "The backup names an unsafe file '../escaped.pdf'" in result.output
+    assert_restore_refused(target, crafted, "The backup names an unsafe file '../escaped.pdf'")
     assert not (Path(target.config["UPLOAD_DIR"]).parent / "escaped.pdf").exists()
     with target.app_context():
         assert inspect(db.engine).get_table_names() == []
@@ -258,9 +245,7 @@ def test_restore_refuses_to_overwrite_a_different_file(make_app, backup_file):
     upload = Path(target.config["UPLOAD_DIR"])
     upload.mkdir(parents=True)
     (upload / first_file(backup_file).removeprefix("files/")).write_bytes(b"someone else's")
-    result = run(target, restore_command, backup_file)
-    assert result.exit_code == 1
-    assert "exists with other content; restore will not overwrite it" in result.output
+    assert_restore_refused(target, backup_file, "exists with other content; restore will not overwrite it")
     with target.app_context():
         assert inspect(db.engine).get_table_names() == []
     assert len(every_file(target)) == 1
@@ -274,9 +259,7 @@ def test_a_refused_insert_leaves_no_rows_and_no_files_and_the_retry_succeeds(mak
     member = table_member(last)
     broken = rewrite(backup_file, tmp_path / "b.zip", member, lambda d: d + d.splitlines(True)[0], True)
     target = make_app()
-    result = run(target, restore_command, broken)
-    assert result.exit_code == 1
-    assert "The database refused the backup's rows" in result.output
+    assert_restore_refused(target, broken, "The database refused the backup's rows")
     assert [name for name, rows in every_row(target).items() if rows] == []
     assert every_file(target) == {}
     assert run(target, restore_command, backup_file).exit_code == 0
@@ -287,9 +270,7 @@ def test_an_unreadable_value_is_refused_and_rolled_back(make_app, backup_file, t
     member = table_member("users")
     broken = rewrite(backup_file, tmp_path / "b.zip", member, lambda d: d.replace(b'"20', b'"X0', 1), True)
     target = make_app()
-    result = run(target, restore_command, broken)
-    assert result.exit_code == 1
-    assert "Row 1 of users cannot be read: Invalid isoformat string" in result.output
+    assert_restore_refused(target, broken, "Row 1 of users cannot be read: Invalid isoformat string")
     assert [name for name, rows in every_row(target).items() if rows] == []
     assert every_file(target) == {}
 
@@ -302,25 +283,15 @@ def test_a_column_type_this_code_cannot_read_is_refused(make_app, backup_file, t
 
     changed = rewrite(backup_file, tmp_path / "b.zip", MANIFEST_MEMBER, new_tag, False)
     target = make_app()
-    result = run(target, restore_command, changed)
-    assert result.exit_code == 1
-    assert "The backup uses column types this code cannot read: interval" in result.output
+    assert_restore_refused(target, changed, "The backup uses column types this code cannot read: interval")
     assert_nothing_written(target)
 
 
 @pytest.fixture
 def postgres_database():
     """A freshly created PostgreSQL database beside the test one, dropped afterwards."""
-    url = make_url(require_postgres())
-    name = f"{url.database}_restore"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield fresh_postgres_database("restore")
+    drop_postgres_database("restore")
 
 
 @pytest.mark.postgres

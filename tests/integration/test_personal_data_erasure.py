@@ -46,6 +46,20 @@ def columns_containing(needles: list[str]) -> list[str]:
     return found
 
 
+def rename(person: User, full_name: str) -> None:
+    """Change the person's name through the profile form's service, the rest of it as the
+    fixture sets it."""
+    update_profile(
+        person,
+        full_name=full_name,
+        institution_id=person.institution_id,
+        country="GB",
+        orcid=ORCID,
+        time_zone="Europe/London",
+        language="en",
+    )
+
+
 @pytest.fixture
 def person(factory):
     """A reviewer who submitted a review, renamed themself, joined a draft, declared expertise
@@ -56,15 +70,7 @@ def person(factory):
     admin = factory.user(roles=["admin"])
     record(admin, "account.email_changed", person, {"email": [person.email, EMAIL]})
     person.email = EMAIL
-    update_profile(
-        person,
-        full_name=NAME,
-        institution_id=person.institution_id,
-        country="GB",
-        orcid=ORCID,
-        time_zone="Europe/London",
-        language="en",
-    )
+    rename(person, NAME)
     joined = factory.draft(factory.call())
     member = factory.join(joined, person, country="CN")
     for kind, name, member_id in (
@@ -227,15 +233,7 @@ def test_erasure_also_takes_the_names_and_addresses_they_went_by_before(app, fac
     audit trail, old emails and invitations still quote the earlier name and address."""
     later_name, later_email = "Margarethe Quill-Stanton", "mqs@barley.example.ac.uk"
     with app.test_request_context():
-        update_profile(
-            person,
-            full_name=later_name,
-            institution_id=person.institution_id,
-            country="GB",
-            orcid=ORCID,
-            time_zone="Europe/London",
-            language="en",
-        )
+        rename(person, later_name)
         request_email_change(person, later_email)
         [message] = factory.outbox("email_change_confirm")
         token = factory.link_in(message).rstrip("/").rsplit("/", 1)[-1]

@@ -142,16 +142,23 @@ def test_only_the_team_restores_and_not_once_submitted(app, factory, sign_in):
     assert "Recently removed" not in page
 
 
-def test_a_removed_report_file_is_restorable_and_purged_later(app, factory, sign_in, client):
+def remove_a_report_file(factory, now: datetime):
+    """An award's lead adds results.pdf to its progress report, then removes it: the report, the
+    lead and the stored name of the file removed."""
     award = factory.award()
     report = next(r for r in award.reports if r.kind == "progress")
     lead = award.application.lead_applicant
-    now = utcnow()
     attached = add_report_file(lead, report, filename="results.pdf", content=one_page_pdf("Results"), now=now)
     factory.session.flush()
     name = attached.stored_name
     remove_report_file(lead, report, attached.id, now)
     factory.session.flush()
+    return report, lead, name
+
+
+def test_a_removed_report_file_is_restorable_and_purged_later(app, factory, sign_in, client):
+    now = utcnow()
+    report, lead, name = remove_a_report_file(factory, now)
     assert report.files == []
     purge_orphan_uploads(now + 2 * DAY)
     assert stored(app, name).exists()
@@ -163,7 +170,7 @@ def test_a_removed_report_file_is_restorable_and_purged_later(app, factory, sign
     restored = restore_report_file(lead, report, removed.id, now)
     factory.session.flush()
     assert [f.stored_name for f in report.files] == [name]
-    assert "report.file_restored" in actions(factory, "Award", award.id)
+    assert "report.file_restored" in actions(factory, "Award", report.award_id)
 
     remove_report_file(lead, report, restored.id, now)
     factory.session.flush()
@@ -272,14 +279,8 @@ def test_restoring_a_file_purged_meanwhile_answers_not_found(monkeypatch, factor
 
 
 def test_restoring_a_report_file_purged_meanwhile_is_refused(monkeypatch, factory):
-    award = factory.award()
-    report = next(r for r in award.reports if r.kind == "progress")
-    lead = award.application.lead_applicant
     now = utcnow()
-    attached = add_report_file(lead, report, filename="results.pdf", content=one_page_pdf("Results"), now=now)
-    factory.session.flush()
-    remove_report_file(lead, report, attached.id, now)
-    factory.session.flush()
+    report, lead, _name = remove_a_report_file(factory, now)
     removed = factory.session.query(RemovedReportFile).filter_by(report_id=report.id).one()
     purged_while_restoring(monkeypatch, RemovedReportFile)
 

@@ -2,11 +2,10 @@
 per-test transaction of the integration tier is switched off here."""
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
 from grants.extensions import db, limiter
 from tests.conftest import build_app
-from tests.services import require_postgres
+from tests.services import fresh_postgres_database
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +38,4 @@ def own_app(monkeypatch, tmp_path_factory):
 @pytest.fixture
 def worker_database():
     """A fresh PostgreSQL database beside the test one, for data that is really committed."""
-    url = make_url(require_postgres())
-    name = f"{url.database}_worker"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+    return fresh_postgres_database("worker")
