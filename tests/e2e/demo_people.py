@@ -2,7 +2,7 @@
 where asked, and new ones."""
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
@@ -39,21 +39,26 @@ def sign_in(page, email):
     expect(page.locator(SIGNED_IN)).to_be_visible()
 
 
+# The last time step whose code this test process typed, per secret. Accounts sharing a secret
+# each remember their own last step, so never reusing a step across them is on the safe side.
+_LAST_STEP: dict[str, int] = {}
+
+
 def type_code_if_asked(page, secret: str = DEMO_TOTP_SECRET) -> None:
     """After the password: on the code page (officers and admins), type what an authenticator app
-    holding ``secret`` shows. A code works once, so when an earlier sign-in in this session of
-    tests used this step's code, type the next step's (the window accepts it); failing that, wait
-    for the clock to reach a fresh step. A page with an error (a wrong password) is left as it is."""
+    holding ``secret`` shows. A code works once and a refused one counts against the account's
+    hourly limit, so never type a step's code twice: take the next step's (the window accepts one
+    step ahead), or wait for the clock when that is used too. A page with an error (a wrong
+    password) is left as it is."""
     code_field = page.locator(CODE_FIELD)
     expect(code_field.or_(page.locator(SIGNED_IN)).or_(page.locator(".error-summary")).first).to_be_visible()
     if not code_field.is_visible():
         return
-    for attempt in range(3):
-        if attempt == 2:
-            time.sleep(STEP_SECONDS - time.time() % STEP_SECONDS + 0.5)
-        ahead = timedelta(seconds=STEP_SECONDS if attempt else 0)
-        code_field.fill(code_at(secret, datetime.now(UTC) + ahead))
-        code_field.press("Enter")
-        expect(page.locator(SIGNED_IN).or_(page.locator(".error-summary")).first).to_be_visible()
-        if page.locator(SIGNED_IN).is_visible():
-            return
+    current = int(time.time() // STEP_SECONDS)
+    step = max(current, _LAST_STEP.get(secret, current - 1) + 1)
+    if step > current + 1:
+        time.sleep((step - 1) * STEP_SECONDS - time.time() + 0.5)
+    _LAST_STEP[secret] = step
+    code_field.fill(code_at(secret, datetime.fromtimestamp(step * STEP_SECONDS, UTC)))
+    code_field.press("Enter")
+    expect(page.locator(SIGNED_IN)).to_be_visible()
