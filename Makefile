@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup db demo lint clean translations bench-setup
+.PHONY: run test setup db demo lint clean translations bench-setup protections
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ run: demo
 	$(BIN)/honcho start -f Procfile
 
 test: setup $(AXE)
-	$(BIN)/ruff check grants config workers tests
+	$(BIN)/ruff check grants config workers tests tools
 	PYTHONPATH=. $(BIN)/lint-imports
 	$(BIN)/pytest
 
@@ -58,8 +58,12 @@ bench-setup: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 
 lint: setup
-	$(BIN)/ruff check grants config workers tests bench
+	$(BIN)/ruff check grants config workers tests bench tools
 	PYTHONPATH=. $(BIN)/lint-imports
+
+# Take each security protection out in turn (on a scratch copy) and show its tests then fail.
+protections: setup
+	$(BIN)/python tools/check_protections.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
