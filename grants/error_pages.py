@@ -14,11 +14,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from grants.errors import DomainError
 from grants.extensions import db, login_manager
 from grants.security.refusals import note_domain_refusal
+from grants.web import wants_json
 
 log = logging.getLogger("grants.errors")
 PAGES = {400, 403, 404, 405, 409, 413, 429, 500, 503}
-# Long enough for a restart or failover of PostgreSQL to finish.
-RETRY_AFTER_SECONDS = 5
+# When a 503 says to come back: a restart or failover of PostgreSQL is over in seconds; anything
+# else unavailable (a full disk for uploads) needs an operator, so minutes.
+DATABASE_RETRY_AFTER_SECONDS = 5
+RETRY_AFTER_SECONDS = 120
 MESSAGES = {
     400: _l("The request could not be understood."),
     403: _l("You do not have permission to see this page."),
@@ -32,15 +35,9 @@ MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
-    )
-
-
 def _render(status: int, message: str | None = None):
     message = str(message or MESSAGES.get(status, MESSAGES[500]))
-    if _wants_json():
+    if wants_json():
         return jsonify(error={"status": status, "message": message}), status
     template = f"errors/{status}.html" if status in PAGES else "errors/generic.html"
     return render_template(template, status=status, message=message), status
@@ -63,14 +60,21 @@ def _database_unavailable():
         db.session.rollback()
     g._login_user = login_manager.anonymous_user()
     response = make_response(_render(503))
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
 
 
 def init_error_pages(app: Flask) -> None:
+    @app.after_request
+    def _say_when_to_come_back(response):
+        """Every 503, an error page or a form refused for now (a full disk), says when to retry."""
+        if response.status_code == 503:
+            response.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+        return response
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        if _wants_json() and not current_user.is_authenticated:
+        if wants_json() and not current_user.is_authenticated:
             # A script saving after a sign-out in another tab of this browser: the CSRF secret went
             # with the session. Saying "signed out" (401) lets the page keep the text for later.
             return login_manager.unauthorized()

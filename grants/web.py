@@ -57,6 +57,14 @@ def page_number(name: str = "page") -> int:
     return max(number, 1)
 
 
+def wants_json() -> bool:
+    """Whether this request is a script's (it asks for JSON first), so errors and "signed out"
+    answer in JSON rather than as a page or a redirect."""
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+    )
+
+
 def flash_success(message: str) -> None:
     flash(message, "success")
 

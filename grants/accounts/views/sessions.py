@@ -23,7 +23,7 @@ from grants.extensions import login_manager
 from grants.security.headers import no_store
 from grants.security.policy import SIGNED_IN, declare
 from grants.timeutil import utcnow
-from grants.web import flash_success, safe_next
+from grants.web import flash_success, safe_next, wants_json
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -37,10 +37,6 @@ def load_signed_in_user(token: str) -> User | None:
     else:
         activity = Activity.VIEW
     return user_for_session(token, activity)
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
 
 
 def answer_signed_out():
